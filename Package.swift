@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Data flows one way: capture -> wire -> streams -> views -> osiscope.
+let package = Package(
+    name: "osiscope",
+    products: [
+        .executable(name: "osiscope", targets: ["osiscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .target(name: "OsiscopeCapture", dependencies: ["CPcap"]),
+        .target(name: "OsiscopeWire", dependencies: ["OsiscopeCapture"]),
+        .target(name: "OsiscopeStreams", dependencies: ["OsiscopeWire"]),
+        .target(name: "OsiscopeViews", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"]),
+        .executableTarget(
+            name: "osiscope",
+            dependencies: [
+                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeViews",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OsiscopeCaptureTests", dependencies: ["OsiscopeCapture"]),
+        .testTarget(name: "OsiscopeWireTests", dependencies: ["OsiscopeWire"]),
+        .testTarget(name: "OsiscopeStreamsTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire"]),
+        .testTarget(
+            name: "OsiscopeViewsTests",
+            dependencies: ["OsiscopeViews", "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"],
+            resources: [.copy("Golden")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

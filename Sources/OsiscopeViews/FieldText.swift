@@ -1,0 +1,72 @@
+import OsiscopeWire
+
+/// How a field's value reads in the tree view.
+enum FieldText {
+    /// Bytes shown before a long byte value is cut with "…".
+    static let byteLimit = 24
+
+    static func value(_ field: Field) -> String {
+        let descriptor = field.descriptor
+        switch field.value {
+        case .none:
+            return ""
+        case .flag(let on):
+            return on ? "Set" : "Not set"
+        case .text(let text):
+            return TerminalSafe.text(text)
+        case .bytes(let bytes):
+            let shown = AddressFormat.hex(bytes.prefix(byteLimit))
+            return bytes.count > byteLimit ? "\(shown)… (\(bytes.count) bytes)" : shown
+        case .number(let number):
+            var text = formatted(descriptor.format, number)
+            if let name = descriptor.names?(number) { text += " (\(name))" }
+            return text
+        }
+    }
+
+    static func formatted(_ format: FieldFormat, _ value: UInt64) -> String {
+        if case .hex(let digits) = format {
+            return "0x" + String(value, radix: 16).leftPadded(digits)
+        }
+        return String(value)
+    }
+
+    /// "Label: value note", with computed fields in brackets as Wireshark shows them.
+    static func line(_ field: Field) -> String {
+        var text = field.descriptor.label
+        let value = value(field)
+        if !value.isEmpty { text += ": " + value }
+        if let note = field.note {
+            // A group's own note is its value ("Maximum segment size: 1460 bytes").
+            let isValue = value.isEmpty && !note.hasPrefix("(") && !note.hasPrefix("[")
+            text += (isValue ? ": " : " ") + TerminalSafe.text(note)
+        }
+        return field.generated ? "[\(text)]" : text
+    }
+
+    /// Wireshark's bit-field picture, e.g. ".... ..1. = " for the SYN bit of the flags byte:
+    /// only the bytes the mask touches are drawn, set bits as 1, clear bits as 0, others as dots.
+    static func bitPattern(_ field: Field, in bytes: [UInt8]) -> String? {
+        guard let mask = field.descriptor.mask, field.length > 0, field.length <= 8,
+              field.offset + field.length <= bytes.count else { return nil }
+        var raw: UInt64 = 0
+        for index in field.offset..<(field.offset + field.length) { raw = raw << 8 | UInt64(bytes[index]) }
+        let width = field.length * 8
+        // Leave out whole bytes the mask does not touch, as Wireshark does for wide fields.
+        let firstByte = (width - 1 - (63 - mask.leadingZeroBitCount)) / 8
+        let lastByte = (width - 1 - mask.trailingZeroBitCount) / 8
+        var groups: [String] = []
+        for byte in firstByte...lastByte {
+            for nibble in 0..<2 {
+                var group = ""
+                for bit in 0..<4 {
+                    let position = width - 1 - (byte * 8 + nibble * 4 + bit)
+                    let selector = UInt64(1) << UInt64(position)
+                    group += mask & selector == 0 ? "." : (raw & selector == 0 ? "0" : "1")
+                }
+                groups.append(group)
+            }
+        }
+        return groups.joined(separator: " ") + " = "
+    }
+}

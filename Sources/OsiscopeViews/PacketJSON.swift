@@ -1,0 +1,69 @@
+import OsiscopeWire
+
+/// The `inspect --json` contract: one object per packet (see DESIGN.md, "JSON Lines contract").
+public enum PacketJSON {
+    public static func encode(_ packet: DecodedPacket) -> String {
+        var json = JSONWriter()
+        let captured = packet.packet
+        json.add("number", captured.number)
+        json.add("timestamp", captured.timestamp.decimalString)
+        json.add("captured_length", captured.capturedLength)
+        json.add("original_length", captured.originalLength)
+        json.add("link_type", Int(captured.linkType.rawValue))
+        json.add("link_type_name", captured.linkType.name)
+        if captured.interfaceIndex != 0 { json.add("interface", captured.interfaceIndex) }
+        if !captured.comments.isEmpty {
+            json.addRaw("comments", JSONWriter.array(captured.comments.map(JSONWriter.quoted)))
+        }
+        json.addRaw("layers", JSONWriter.array(packet.layers.map(layer)))
+        json.addRaw("diagnostics", JSONWriter.array(packet.allDiagnostics.map(diagnostic)))
+        return json.finished()
+    }
+
+    static func layer(_ layer: Layer) -> String {
+        var json = JSONWriter()
+        json.add("osi", layer.osi.rawValue)
+        json.add("protocol", layer.protocolKey)
+        json.add("name", layer.title)
+        json.add("offset", layer.offset)
+        json.add("length", layer.length)
+        json.add("summary", layer.summary)
+        json.addRaw("fields", JSONWriter.array(layer.fields.flatMap(\.flattened).map(field)))
+        return json.finished()
+    }
+
+    static func field(_ field: Field) -> String {
+        var json = JSONWriter()
+        json.add("name", field.key)
+        json.add("label", field.descriptor.label)
+        switch field.value {
+        case .none: json.addNull("value")
+        case .flag(let on): json.add("value", on)
+        case .text(let text): json.add("value", text)
+        case .bytes(let bytes): json.add("value", AddressFormat.hex(bytes))
+        case .number(let number):
+            if case .hex = field.descriptor.format {
+                json.add("value", FieldText.formatted(field.descriptor.format, number))
+            } else {
+                json.add("value", number)
+            }
+            if let name = field.descriptor.names?(number) { json.add("value_name", name) }
+        }
+        json.add("offset", field.offset)
+        json.add("length", field.length)
+        if let mask = field.descriptor.mask { json.add("mask", "0x" + String(mask, radix: 16)) }
+        if field.generated { json.add("generated", true) }
+        if let note = field.note { json.add("note", note) }
+        return json.finished()
+    }
+
+    static func diagnostic(_ diagnostic: Diagnostic) -> String {
+        var json = JSONWriter()
+        json.add("severity", diagnostic.severity.rawValue)
+        json.add("key", diagnostic.key)
+        json.add("message", diagnostic.message)
+        if let offset = diagnostic.offset { json.add("offset", offset) }
+        if let length = diagnostic.length { json.add("length", length) }
+        return json.finished()
+    }
+}

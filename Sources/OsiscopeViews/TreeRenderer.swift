@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OsiscopeCapture
+import OsiscopeWire
+
+/// The readable layer-by-layer view of a packet: one block per OSI layer, fields indented
+/// under it, bit fields drawn as Wireshark draws them, problems flagged where they occur.
+public struct TreeRenderer: Sendable {
+    public var style: TerminalStyle
+    /// Adds each field's teaching sentence, its key and its bytes.
+    public var explain: Bool
+
+    public init(style: TerminalStyle = .plain, explain: Bool = false) {
+        self.style = style
+        self.explain = explain
+    }
+
+    public func render(_ packet: DecodedPacket) -> String {
+        var lines = [header(packet.packet)]
+        for comment in packet.packet.comments {
+            lines.append("  Comment: " + TerminalSafe.text(comment))
+        }
+        for diagnostic in packet.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 2)) }
+        for layer in packet.layers {
+            lines.append(layerHeading(layer))
+            for field in layer.fields { appendField(field, indent: 4, bytes: packet.packet.data, into: &lines) }
+            for diagnostic in layer.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 4)) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func header(_ packet: CapturedPacket) -> String {
+        let size = packet.isTruncated
+            ? "\(packet.capturedLength) of \(packet.originalLength) bytes captured (cut by the snap length)"
+            : "\(packet.originalLength) bytes"
+        return style.bold("Packet \(packet.number)") + " · " + Self.utcTime(packet.timestamp)
+            + " · \(size) · \(packet.linkType.title)"
+    }
+
+    func layerHeading(_ layer: Layer) -> String {
+        let color = TerminalStyle.color(forOSI: layer.osi.rawValue)
+        var text = style.color(style.bold("Layer \(layer.osi.rawValue) · \(layer.osi.title) · \(layer.title)"), color)
+        if !layer.summary.isEmpty { text += "  " + TerminalSafe.text(layer.summary) }
+        let range = layer.length > 0 ? "bytes \(layer.offset)–\(layer.offset + layer.length - 1)" : "no bytes"
+        return "  " + text + "  " + style.dim("[\(range)]")
+    }
+
+    func appendField(_ field: Field, indent: Int, bytes: [UInt8], into lines: inout [String]) {
+        let pad = String(repeating: " ", count: indent)
+        let bits = field.generated ? nil : FieldText.bitPattern(field, in: bytes)
+        lines.append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field))
+        if explain {
+            let place = field.generated ? "computed" : field.length == 1 ? "byte \(field.offset)"
+                : "bytes \(field.offset)–\(field.offset + field.length - 1)"
+            lines.append(pad + "  " + style.dim("↳ \(field.descriptor.blurb) (\(field.key), \(place))"))
+        }
+        for child in field.children { appendField(child, indent: indent + 4, bytes: bytes, into: &lines) }
+    }
+
+    func diagnosticLine(_ diagnostic: Diagnostic, indent: Int) -> String {
+        let mark: String = switch diagnostic.severity {
+        case .error: style.color("✗ error", .red)
+        case .warning: style.color("! warning", .yellow)
+        case .note: style.color("· note", .cyan)
+        }
+        return String(repeating: " ", count: indent) + "\(mark) [\(diagnostic.key)] " + TerminalSafe.text(diagnostic.message)
+    }
+
+    /// "2026-11-25 13:45:01.123456 UTC": UTC so that output is the same on every machine.
+    public static func utcTime(_ timestamp: Timestamp) -> String {
+        var seconds = time_t(timestamp.seconds)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { String(value).leftPadded(2) }
+        let date = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+        let clock = "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+        let decimal = timestamp.decimalString
+        let fraction = decimal.firstIndex(of: ".").map { String(decimal[$0...]) } ?? ""
+        return "\(date) \(clock)\(fraction) UTC"
+    }
+}

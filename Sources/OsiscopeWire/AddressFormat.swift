@@ -1,0 +1,58 @@
+/// Text forms of link and network addresses.
+public enum AddressFormat {
+    /// "00:1a:2b:3c:4d:5e".
+    public static func mac<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        bytes.map { hexByte($0) }.joined(separator: ":")
+    }
+
+    /// Dotted quad for 4 bytes, RFC 5952 text for 16, hex otherwise.
+    public static func ip<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let bytes = Array(bytes)
+        switch bytes.count {
+        case 4: return bytes.map(String.init).joined(separator: ".")
+        case 16: return ipv6(bytes)
+        default: return bytes.map { hexByte($0) }.joined()
+        }
+    }
+
+    /// RFC 5952: lowercase, no leading zeros, the longest run of two or more zero groups as "::".
+    static func ipv6(_ bytes: [UInt8]) -> String {
+        let groups = (0..<8).map { UInt16(bytes[2 * $0]) << 8 | UInt16(bytes[2 * $0 + 1]) }
+        var bestStart = -1, bestLength = 0, runStart = -1
+        for index in 0...8 {
+            if index < 8 && groups[index] == 0 {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
+                runStart = -1
+            }
+        }
+        if bestLength < 2 { bestStart = -1 }
+        // IPv4-mapped addresses keep their dotted tail, as tshark prints them.
+        if bestStart == 0 && bestLength == 5 && groups[5] == 0xffff {
+            return "::ffff:" + bytes[12...].map(String.init).joined(separator: ".")
+        }
+        var text = ""
+        var index = 0
+        while index < 8 {
+            if index == bestStart {
+                text += "::"
+                index += bestLength
+                continue
+            }
+            if !text.isEmpty && !text.hasSuffix(":") { text += ":" }
+            text += String(groups[index], radix: 16)
+            index += 1
+        }
+        return text
+    }
+
+    public static func hexByte(_ byte: UInt8) -> String {
+        let digits: [Character] = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+    }
+
+    public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        bytes.map { hexByte($0) }.joined()
+    }
+}

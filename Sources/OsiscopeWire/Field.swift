@@ -1,0 +1,89 @@
+/// How a field's value is written for people and in JSON.
+public enum FieldFormat: Sendable, Equatable {
+    /// A decimal number (a JSON number).
+    case decimal
+    /// A hexadecimal number with at least this many digits, e.g. "0x0012" (a JSON string).
+    case hex(digits: Int)
+    /// A one-bit flag (JSON true/false).
+    case flag
+    /// Text such as an address or a name (a JSON string).
+    case text
+    /// Raw bytes, shown as hex (a JSON string of hex digits).
+    case bytes
+    /// A field that only groups other fields.
+    case none
+}
+
+/// One row of a protocol's field table, like a Wireshark `hf_` registration: the stable key
+/// (Wireshark's display-filter name where one exists), a label, and a sentence for learners.
+public struct FieldDescriptor: Sendable {
+    public let key: String
+    public let label: String
+    public let format: FieldFormat
+    /// Bits of the containing bytes that hold the value (nil: all of them).
+    public let mask: UInt64?
+    public let blurb: String
+    /// Names for known values ("IPv4" for ethertype 0x0800); unknown values are shown as numbers.
+    public let names: (@Sendable (UInt64) -> String?)?
+
+    public init(
+        _ key: String, _ label: String, _ format: FieldFormat = .decimal, mask: UInt64? = nil,
+        names: (@Sendable (UInt64) -> String?)? = nil, blurb: String
+    ) {
+        self.key = key
+        self.label = label
+        self.format = format
+        self.mask = mask
+        self.names = names
+        self.blurb = blurb
+    }
+}
+
+/// A decoded value.
+public enum FieldValue: Sendable, Equatable {
+    case number(UInt64)
+    case flag(Bool)
+    case text(String)
+    case bytes([UInt8])
+    case none
+
+    public var number: UInt64? {
+        if case .number(let value) = self { return value }
+        if case .flag(let value) = self { return value ? 1 : 0 }
+        return nil
+    }
+}
+
+/// A field found in a packet: what it is, its value, and exactly where its bytes are.
+public struct Field: Sendable {
+    public let descriptor: FieldDescriptor
+    public var value: FieldValue
+    /// Offset of the first byte in the packet (or in the byte source named by the layer).
+    public var offset: Int
+    public var length: Int
+    /// A computed addition shown after the value, e.g. "[correct]" or "(SYN, ACK)".
+    public var note: String?
+    /// True for values osiscope computed rather than read (Wireshark's [brackets]).
+    public var generated: Bool
+    public var children: [Field]
+
+    public init(
+        _ descriptor: FieldDescriptor, _ value: FieldValue, offset: Int, length: Int,
+        note: String? = nil, generated: Bool = false, children: [Field] = []
+    ) {
+        self.descriptor = descriptor
+        self.value = value
+        self.offset = offset
+        self.length = length
+        self.note = note
+        self.generated = generated
+        self.children = children
+    }
+
+    public var key: String { descriptor.key }
+
+    /// The field and all fields nested in it, depth first.
+    public var flattened: [Field] {
+        [self] + children.flatMap(\.flattened)
+    }
+}

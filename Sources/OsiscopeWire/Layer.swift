@@ -1,0 +1,34 @@
+/// One protocol header (or payload) within a packet, as the OSI model places it.
+public struct Layer: Sendable {
+    /// Short protocol key as in Wireshark: "eth", "ipv4", "tcp", …
+    public var protocolKey: String
+    /// Full name, e.g. "Transmission Control Protocol".
+    public var title: String
+    public var osi: OSILayer
+    public var offset: Int
+    public var length: Int
+    /// One line that tells the gist, e.g. "45678 → 80 [SYN] Seq=0 Len=0".
+    public var summary: String
+    public var fields: [Field]
+    public var diagnostics: [Diagnostic]
+
+    public init(protocolKey: String, title: String, osi: OSILayer, offset: Int, length: Int = 0,
+                summary: String = "", fields: [Field] = [], diagnostics: [Diagnostic] = []) {
+        self.protocolKey = protocolKey
+        self.title = title
+        self.osi = osi
+        self.offset = offset
+        self.length = length
+        self.summary = summary
+        self.fields = fields
+        self.diagnostics = diagnostics
+    }
+
+    /// The first field with this key, searched depth first.
+    public func field(_ key: String) -> Field? {
+        for field in fields {
+            if let found = field.flattened.first(where: { $0.key == key }) { return found }
+        }
+        return nil
+    }
+}

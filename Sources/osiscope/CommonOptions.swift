@@ -1,0 +1,69 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OsiscopeViews
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Colour output: auto (only on a terminal, and unless NO_COLOR is set), always or never.")
+    var color: ColorChoice = .auto
+
+    var style: TerminalStyle {
+        switch color {
+        case .always: return TerminalStyle(enabled: true)
+        case .never: return .plain
+        case .auto:
+            let noColor = getenv("NO_COLOR").map { String(cString: $0).isEmpty == false } ?? false
+            let dumb = getenv("TERM").map { String(cString: $0) == "dumb" } ?? false
+            return TerminalStyle(enabled: isatty(STDOUT_FILENO) == 1 && !noColor && !dumb)
+        }
+    }
+}
+
+/// Exit statuses documented in `osiscope --help` and the README.
+enum ExitStatus {
+    static let cannotRead = ExitCode(1)
+    static let damaged = ExitCode(2)
+    static let usage = ExitCode(64)
+}
+
+/// Buffered standard output: one write per 64 KiB instead of one per line.
+final class Output {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    // The reader went away (e.g. `| head`): stop quietly, as other Unix tools do.
+                    exit(0)
+                }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
+
+func printError(_ message: String) {
+    var line = "osiscope: " + message + "\n"
+    line.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
+}

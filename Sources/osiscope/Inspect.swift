@@ -1,0 +1,84 @@
+import ArgumentParser
+import OsiscopeCapture
+import OsiscopeStreams
+import OsiscopeViews
+import OsiscopeWire
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every packet layer by layer: each field, its value, its meaning and its bytes.",
+        discussion: """
+        Examples:
+          osiscope inspect Samples/http-keepalive.pcap --packet 4 --explain
+          osiscope inspect capture.pcapng -f 'tcp port 8765' --hex
+          tcpdump -i lo -w - | osiscope inspect -
+          osiscope inspect capture.pcap --json | jq '.layers[] | select(.protocol=="tcp")'
+        """
+    )
+
+    @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
+    var file: String
+
+    @Option(name: .long, help: "Show only packet N (packets count from 1).")
+    var packet: Int?
+
+    @Option(name: .long, help: "Show only packets in a range: A-B, A- or -B.")
+    var packets: String?
+
+    @Option(name: .customShort("f"), help: "Show only packets matching this BPF expression (tcpdump's filter language).")
+    var filter: String?
+
+    @Flag(name: .long, help: "Add a hex and ASCII dump, each layer's bytes in its own colour.")
+    var hex = false
+
+    @Flag(name: .long, help: "Print JSON Lines, one object per packet (the contract in DESIGN.md).")
+    var json = false
+
+    @Flag(name: .long, help: "Explain each field: what it is for, its filter key and where its bytes are.")
+    var explain = false
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let selection = try PacketSelection(packet: packet, packets: packets)
+        let packetFilter: PacketFilter?
+        do {
+            packetFilter = try filter.map { try PacketFilter(expression: $0) }
+        } catch let error as FilterError {
+            printError(error.description)
+            throw ExitStatus.usage
+        }
+        let pipeline: PacketPipeline
+        do {
+            pipeline = PacketPipeline(reader: try CaptureReader(path: file))
+        } catch let error as CaptureError {
+            printError("\(file): \(error)")
+            throw ExitStatus.cannotRead
+        }
+        let out = Output()
+        let style = output.style
+        let tree = TreeRenderer(style: style, explain: explain)
+        let dump = HexDump(style: style)
+        var shown = 0
+        do {
+            while let decoded = try pipeline.next() {
+                let number = decoded.packet.number
+                if selection.isPast(number) { break }
+                guard selection.contains(number), packetFilter?.matches(decoded.packet) ?? true else { continue }
+                if json {
+                    out.write(PacketJSON.encode(decoded) + "\n")
+                } else {
+                    if shown > 0 { out.write("\n") }
+                    out.write(tree.render(decoded))
+                    if hex { out.write(dump.render(decoded)) }
+                }
+                shown += 1
+            }
+        } catch let error as CaptureError {
+            out.flush()
+            printError("\(file): damaged capture after packet \(pipeline.packetsRead): \(error)")
+            throw ExitStatus.damaged
+        }
+        out.flush()
+    }
+}
