@@ -52,6 +52,12 @@ public final class CaptureReader {
         try self.init(input: input, maximumRecordLength: maximumRecordLength)
     }
 
+    /// Reads from an open descriptor (a pipe, a socket, a file), which the caller keeps and closes.
+    public convenience init(fileDescriptor: Int32, maximumRecordLength: Int = CaptureReader.defaultMaximumRecordLength) throws {
+        try self.init(input: ByteInput(fileDescriptor: fileDescriptor, ownsDescriptor: false),
+                      maximumRecordLength: maximumRecordLength)
+    }
+
     /// Reads a capture held in memory.
     public convenience init(bytes: [UInt8], maximumRecordLength: Int = CaptureReader.defaultMaximumRecordLength) throws {
         try self.init(input: ByteInput(bytes: bytes), maximumRecordLength: maximumRecordLength)
@@ -180,8 +186,9 @@ public final class CaptureReader {
                 throw CaptureError(.malformedBlock, at: blockOffset + length - 4,
                                    "a pcapng block's closing length (\(trailer)) differs from its opening length (\(length))")
             }
+            input.skip(8)
             let body = input.bytes(length - 12)
-            input.skip(length)
+            input.skip(length - 8)
             let block = PcapngBlock(body: body, bigEndian: bigEndian, bodyOffset: blockOffset + 8)
             switch type {
             case PcapngBlock.sectionHeader:

@@ -30,7 +30,9 @@ public final class PacketFilter {
 
     private func program(for linkType: LinkType) throws -> bpf_program {
         if let program = programs[linkType] { return program }
-        guard let handle = pcap_open_dead(Int32(linkType.rawValue), 262_144) else {
+        // libpcap wants the DLT_ value, which differs from the file's LINKTYPE_ value for raw IP.
+        let dlt = linkType == .raw ? DLT_RAW : Int32(linkType.rawValue)
+        guard let handle = pcap_open_dead(dlt, 262_144) else {
             throw FilterError(expression: expression, reason: "libpcap cannot open a handle for link type \(linkType.rawValue)")
         }
         defer { pcap_close(handle) }
