@@ -30,6 +30,8 @@ let package = Package(
         .testTarget(name: "OsiscopeCaptureTests", dependencies: ["OsiscopeCapture"]),
         .testTarget(name: "OsiscopeWireTests", dependencies: ["OsiscopeWire"]),
         .testTarget(name: "OsiscopeStreamsTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire"]),
+        .testTarget(name: "OsiscopeCLITests", dependencies: ["osiscope"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire"]),
         .testTarget(
             name: "OsiscopeViewsTests",
             dependencies: ["OsiscopeViews", "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"],

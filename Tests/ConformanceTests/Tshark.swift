@@ -1,0 +1,61 @@
+import Foundation
+
+/// Runs tshark, the reference decoder, and returns its `-T fields` rows.
+enum Tshark {
+    static let executable: String? = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// One dictionary per packet, holding the fields that have a value (first occurrence only,
+    /// so an ICMP error's quoted header does not replace the outer one).
+    static func fields(_ names: [String], of path: String) throws -> [[String: String]] {
+        guard let executable else { throw TsharkMissing() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        // Out-of-order reassembly on, as ANCHORS.md measured it must be for a fair reference.
+        process.arguments = ["-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE", "-T", "fields",
+                             "-E", "occurrence=f", "-E", "separator=\t"] + names.flatMap { ["-e", $0] }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+            var row: [String: String] = [:]
+            for (name, value) in zip(names, line.split(separator: "\t", omittingEmptySubsequences: false)) where !value.isEmpty {
+                row[name] = String(value)
+            }
+            return row
+        }
+    }
+
+    struct TsharkMissing: Error, CustomStringConvertible {
+        var description: String { "tshark is not installed: run the README's set-up command (apt-get install tshark)" }
+    }
+}
+
+/// The captures the conformance tests run on: every sample, and the shared corpus when present.
+enum ConformanceCaptures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var all: [String] {
+        let folders = [root.appendingPathComponent("Samples"), root.deletingLastPathComponent().appendingPathComponent("shared/corpus")]
+        var files: [String] = []
+        for folder in folders {
+            guard let walker = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let name as String in walker where name.hasSuffix(".pcap") || name.hasSuffix(".pcapng") {
+                files.append(folder.appendingPathComponent(name).path)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// A short name for test output: "Samples/x.pcap" or "corpus/zeek/y.pcap".
+    static func label(_ path: String) -> String {
+        path.replacingOccurrences(of: root.path + "/", with: "")
+            .replacingOccurrences(of: root.deletingLastPathComponent().path + "/shared/", with: "")
+    }
+}

@@ -1,0 +1,47 @@
+import Testing
+import OsiscopeCapture
+import OsiscopeStreams
+import OsiscopeViews
+import OsiscopeWire
+
+/// The tree, hex and JSON views of real sample packets, compared with reviewed golden files.
+@Suite struct RenderingGoldenTests {
+    static func packet(_ number: Int, of sample: String) throws -> DecodedPacket {
+        let pipeline = PacketPipeline(reader: try CaptureReader(path: GoldenFile.samples.appendingPathComponent(sample).path))
+        while let packet = try pipeline.next() {
+            if packet.packet.number == number { return packet }
+        }
+        throw CaptureError(.cutOff, at: 0, "\(sample) has no packet \(number)")
+    }
+
+    @Test func treeOfATCPHandshakeOpening() throws {
+        let syn = try Self.packet(1, of: "http-keepalive.pcap")
+        try GoldenFile.check(TreeRenderer().render(syn), against: "http-syn.tree.txt")
+    }
+
+    @Test func explainedTreeOfAnHTTPRequestSegment() throws {
+        let request = try Self.packet(4, of: "http-keepalive.pcap")
+        try GoldenFile.check(TreeRenderer(explain: true).render(request), against: "http-request.explain.txt")
+    }
+
+    @Test func treeOfIPv6OverLinuxCookedV2() throws {
+        let packet = try Self.packet(1, of: "websocket-ipv6.pcap")
+        try GoldenFile.check(TreeRenderer().render(packet), against: "ipv6-sll2.tree.txt")
+    }
+
+    @Test func hexDumpPlainAndColoured() throws {
+        let request = try Self.packet(4, of: "http-keepalive.pcap")
+        try GoldenFile.check(HexDump().render(request), against: "http-request.hex.txt")
+        try GoldenFile.check(HexDump(style: TerminalStyle(enabled: true)).render(request), against: "http-request.hex.ansi")
+    }
+
+    @Test func colouredTreeUsesOneColourPerOSILayer() throws {
+        let syn = try Self.packet(1, of: "http-keepalive.pcap")
+        try GoldenFile.check(TreeRenderer(style: TerminalStyle(enabled: true)).render(syn), against: "http-syn.tree.ansi")
+    }
+
+    @Test func jsonLinesContract() throws {
+        let syn = try Self.packet(1, of: "http-keepalive.pcap")
+        try GoldenFile.check(PacketJSON.encode(syn) + "\n", against: "http-syn.json")
+    }
+}

@@ -1,0 +1,34 @@
+import Testing
+import OsiscopeCapture
+import OsiscopeViews
+import OsiscopeWire
+
+@Suite struct TerminalSafetyTests {
+    @Test func escapesControlCharacters() {
+        // ESC ] 0 ; would retitle the terminal; ESC [ 2 J would clear it; C1 CSI (0x9B) is an escape too.
+        #expect(TerminalSafe.text("a\u{1B}]0;pwned\u{07}b") == "a\\x1b]0;pwned\\x07b")
+        #expect(TerminalSafe.text("\u{1B}[2J\u{9B}31m") == "\\x1b[2J\\x9b31m")
+        #expect(TerminalSafe.text("tab\there\r\n") == "tab\\there\\r\\n")
+        #expect(TerminalSafe.text("abc\u{202E}fed") == "abc\\u{202e}fed")
+        #expect(TerminalSafe.text("héllo wörld ✓") == "héllo wörld ✓")
+    }
+
+    @Test func capturedCommentsCannotReachTheTerminalRaw() {
+        let packet = CapturedPacket(number: 1, timestamp: Timestamp(seconds: 0, nanoseconds: 0, fractionDigits: 6),
+                                    originalLength: 3, linkType: LinkType(rawValue: 147), data: [0x1B, 0x5B, 0x32],
+                                    comments: ["\u{1B}[2Jgotcha"])
+        let text = TreeRenderer().render(PacketDecoder.decode(packet)) + HexDump().render(PacketDecoder.decode(packet))
+        #expect(!text.contains("\u{1B}"))
+        #expect(text.contains("Comment: \\x1b[2Jgotcha"))
+    }
+
+    @Test func jsonStringsAreOneLineAndEscaped() {
+        #expect(JSONWriter.quoted("a\"b\\c\nd\u{01}\u{1B}") == "\"a\\\"b\\\\c\\nd\\u0001\\u001b\"")
+        #expect(JSONWriter.quoted("\u{2028}") == "\"\\u2028\"")
+    }
+
+    @Test func plainStyleAddsNoEscapes() {
+        #expect(TerminalStyle.plain.color("x", .red) == "x")
+        #expect(TerminalStyle(enabled: true).color("x", .red) == "\u{1B}[31mx\u{1B}[0m")
+    }
+}
