@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -16,9 +17,17 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "OsiscopeCapture", dependencies: ["CPcap"]),
         .target(name: "OsiscopeWire", dependencies: ["OsiscopeCapture"]),
-        .target(name: "OsiscopeStreams", dependencies: ["OsiscopeWire"]),
+        .target(
+            name: "OsiscopeStreams",
+            dependencies: ["OsiscopeWire", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "OsiscopeViews", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"]),
         .executableTarget(
             name: "osiscope",

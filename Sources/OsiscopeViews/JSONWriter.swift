@@ -26,6 +26,9 @@ public struct JSONWriter {
 
     /// A JSON string literal; everything below U+0020 is escaped, so output is one line.
     public static func quoted(_ string: String) -> String {
+        // Most strings need no escaping: check their bytes once and copy them whole.
+        let plain = string.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0x7F }
+        if plain { return "\"" + string + "\"" }
         var result = "\""
         result.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

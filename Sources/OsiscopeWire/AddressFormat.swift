@@ -2,7 +2,16 @@
 public enum AddressFormat {
     /// "00:1a:2b:3c:4d:5e".
     public static func mac<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        bytes.map { hexByte($0) }.joined(separator: ":")
+        String(unsafeUninitializedCapacity: max(0, bytes.count * 3 - 1)) { buffer in
+            var index = 0
+            for byte in bytes {
+                if index > 0 { buffer[index] = UInt8(ascii: ":"); index += 1 }
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
     }
 
     /// Dotted quad for 4 bytes, RFC 5952 text for 16, hex otherwise.
@@ -47,12 +56,22 @@ public enum AddressFormat {
         return text
     }
 
+    private static let digits = Array("0123456789abcdef".utf8)
+
     public static func hexByte(_ byte: UInt8) -> String {
-        let digits: [Character] = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+        String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
     }
 
+    /// Lowercase hex digits, two per byte, built in one buffer (payloads can be large).
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        bytes.map { hexByte($0) }.joined()
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var index = 0
+            for byte in bytes {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
     }
 }

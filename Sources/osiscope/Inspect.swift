@@ -19,19 +19,20 @@ struct Inspect: ParsableCommand {
     @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
     var file: String
 
-    @Option(name: .long, help: "Show only packet N (packets count from 1).")
+    @Option(name: .long, help: ArgumentHelp("Show only packet N (packets count from 1).", valueName: "n"))
     var packet: Int?
 
-    @Option(name: .long, help: "Show only packets in a range: A-B, A- or -B.")
+    @Option(name: .long, help: ArgumentHelp("Show only packets in a range: A-B, A- or -B.", valueName: "range"))
     var packets: String?
 
-    @Option(name: .customShort("f"), help: "Show only packets matching this BPF expression (tcpdump's filter language).")
+    @Option(name: .customShort("f"), help: ArgumentHelp(
+        "Show only packets matching this BPF expression (tcpdump's filter language).", valueName: "bpf"))
     var filter: String?
 
     @Flag(name: .long, help: "Add a hex and ASCII dump, each layer's bytes in its own colour.")
     var hex = false
 
-    @Flag(name: .long, help: "Print JSON Lines, one object per packet (the contract in DESIGN.md).")
+    @Flag(name: .long, help: "Print JSON Lines, one object per packet (keys as in Wireshark; see the README).")
     var json = false
 
     @Flag(name: .long, help: "Explain each field: what it is for, its filter key and where its bytes are.")

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Record the osiscope sample captures again, from scratch, from real programs.
+#
+#   sudo Samples/record.sh            # all samples
+#   sudo Samples/record.sh websocket-plain http-keepalive   # only these
+#
+# Every sample is recorded in its own, fresh private network namespace
+# ("osiscope-rec"), so a capture holds only the sample's own traffic and no
+# TIME_WAIT or other state is left over from an earlier run. Inside it:
+#   - lo's MTU is set to 1500 and TSO/GSO/GRO are turned off, so the kernel cuts
+#     big writes into segments of at most 1448 payload bytes (with timestamps)
+#     like a real Ethernet path, instead of 64 KB "super segments";
+#   - server and client ports are fixed where the program allows it.
+# A capture is stopped with SIGINT and waited for (so the last packets are
+# flushed) only after the peers have finished and the server has shut down, so
+# every TCP connection is complete from SYN to FIN. Files are written to a
+# temporary directory, checked with Samples/verify.py (tshark), and only then
+# moved into Samples/; a failed run leaves the old samples untouched.
+#
+# Needs: root, ip (iproute2), ss, ethtool, tcpdump, dumpcap/tshark/capinfos
+# (Debian package tshark), curl, python3 with websockets, aiohttp and
+# python-socketio (pip). Exits non-zero on any failure.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PEERS=$HERE/peers
+NS=osiscope-rec
+
+die() { echo "record.sh: $*" >&2; exit 1; }
+log() { echo "== $*" >&2; }
+
+[[ $EUID -eq 0 ]] || die "must run as root (network namespaces, packet capture)"
+for tool in ip ss ethtool tcpdump dumpcap tshark capinfos curl timeout; do
+    command -v "$tool" >/dev/null || die "missing tool: $tool"
+done
+# The real interpreter, not a wrapper script, so that $! is the Python process.
+PY=$(python3 -c 'import sys; print(sys.executable)') || die "python3 not found"
+"$PY" -c 'import websockets, aiohttp, socketio' 2>/dev/null \
+    || die "python3 needs: pip install websockets aiohttp python-socketio"
+
+TMP=$(mktemp -d /tmp/osiscope-rec.XXXXXX)
+chmod 755 "$TMP"           # tcpdump/dumpcap write here
+PIDS=()                    # background programs still to stop on exit
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    ip netns del "$NS" 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+nsx() { ip netns exec "$NS" "$@"; }
+
+new_namespace() {
+    ip netns del "$NS" 2>/dev/null || true
+    ip netns add "$NS"
+    nsx ip link set lo mtu 1500
+    nsx ip link set lo up
+    nsx ethtool -K lo tso off gso off gro off \
+        || die "cannot turn off TSO/GSO/GRO on lo: big messages would not be split into MTU-sized segments"
+    local k
+    k=$(nsx ethtool -k lo)
+    grep -q '^tcp-segmentation-offload: off' <<<"$k" || die "TSO still on"
+    grep -q '^generic-segmentation-offload: off' <<<"$k" || die "GSO still on"
+    grep -q '^generic-receive-offload: off' <<<"$k" || die "GRO still on"
+}
+
+# wait_for_text FILE TEXT PID: until FILE contains TEXT (the capture tool's
+# "listening"/"Capturing on" line), failing if PID dies or 10 s pass.
+wait_for_text() {
+    local file=$1 text=$2 pid=$3 i
+    for ((i = 0; i < 100; i++)); do
+        grep -q "$text" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "capture tool exited early"; }
+        sleep 0.1
+    done
+    cat "$file" >&2
+    die "capture tool did not start"
+}
+
+# wait_listen PORT: until a socket listens on PORT inside the namespace. Uses
+# ss rather than a test connection, which would end up in the capture.
+wait_listen() {
+    local port=$1 i
+    for ((i = 0; i < 100; i++)); do
+        [[ -n $(nsx ss -Hltn "sport = :$port") ]] && return 0
+        sleep 0.1
+    done
+    die "nothing listens on port $port"
+}
+
+# stop_pid PID NAME SIGNAL: send SIGNAL, wait (at most 10 s), fail on a non-zero exit.
+stop_pid() {
+    local pid=$1 name=$2 sig=$3 i rc=0
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; die "$name did not stop on SIG$sig"; }
+    wait "$pid" || rc=$?
+    local rest=()
+    for i in "${PIDS[@]}"; do [[ $i == "$pid" ]] || rest+=("$i"); done
+    PIDS=("${rest[@]}")
+    [[ $rc -eq 0 ]] || die "$name exited with status $rc"
+}
+
+# start_capture TOOL FILE ARGS...: TOOL is tcpdump or dumpcap; sets CAP_PID.
+start_capture() {
+    local tool=$1 file=$2
+    shift 2
+    CAP_TOOL=$tool CAP_FILE=$file
+    local err=$TMP/$tool.err
+    : >"$err"
+    if [[ $tool == tcpdump ]]; then
+        # -Z root: don't drop to user "tcpdump" (it could not write to $TMP).
+        # --immediate-mode: hand each packet to tcpdump at once. Without it,
+        # libpcap's TPACKET_V3 ring hands packets over in blocks (1 s timeout),
+        # and tcpdump stopped by SIGINT can lose the last block: a capture
+        # then silently ends mid-connection (seen here once in four runs).
+        # -U: write each packet to the file at once. Snap length: default
+        # 262144, whole packets.
+        ip netns exec "$NS" tcpdump -Z root --immediate-mode -U -w "$file" "$@" 2>"$err" &
+        CAP_PID=$!
+        PIDS+=("$CAP_PID")
+        wait_for_text "$err" "listening on" "$CAP_PID"
+    else
+        # dumpcap reads what is left in the ring when it stops ("flushed").
+        ip netns exec "$NS" dumpcap -q -w "$file" "$@" 2>"$err" &
+        CAP_PID=$!
+        PIDS+=("$CAP_PID")
+        wait_for_text "$err" "Capturing on" "$CAP_PID"
+    fi
+    sleep 0.3
+}
+
+# stop_capture: SIGINT, wait, then make sure nothing was lost: the tool's own
+# count of captured packets must equal the file's, with no kernel drops.
+stop_capture() {
+    sleep 1.5   # let the last ACKs/FINs go through and the ring hand them over
+    stop_pid "$CAP_PID" "capture" INT
+    local err=$TMP/$CAP_TOOL.err captured received dropped in_file
+    if [[ $CAP_TOOL == tcpdump ]]; then
+        captured=$(sed -n 's/^\([0-9]*\) packets\? captured$/\1/p' "$err")
+        received=$(sed -n 's/^\([0-9]*\) packets\? received by filter$/\1/p' "$err")
+        dropped=$(sed -n 's/^\([0-9]*\) packets\? dropped by kernel$/\1/p' "$err")
+    else
+        # (dumpcap puts a carriage return before this line)
+        captured=$(tr -d '\r' <"$err" | sed -n 's/^Packets captured: \([0-9]*\)$/\1/p')
+        received=$(sed -n 's/^Packets received\/dropped on .*: \([0-9]*\)\/[0-9]* .*/\1/p' "$err")
+        dropped=$(sed -n 's/^Packets received\/dropped on .*: [0-9]*\/\([0-9]*\) .*/\1/p' "$err")
+    fi
+    in_file=$(capinfos -M -c -r -T "$CAP_FILE" | awk '{print $NF}')
+    # ("received" is not compared: on lo the kernel counts each packet twice,
+    # outgoing and incoming, and libpcap drops the outgoing copy.) A capture
+    # that lost its end is caught by verify.py: every connection must have
+    # SYN and FIN from both sides.
+    [[ -n $captured && $dropped == 0 && $captured == "$in_file" ]] || {
+        cat "$err" >&2
+        die "$CAP_TOOL: received '$received', captured '$captured', dropped '$dropped', in file '$in_file'"
+    }
+}
+
+# start_server NAME PORT CMD...: sets SRV_PID; waits until PORT listens.
+start_server() {
+    local name=$1 port=$2
+    shift 2
+    ip netns exec "$NS" "$@" >"$TMP/$name.server.out" 2>&1 &
+    SRV_PID=$!
+    PIDS+=("$SRV_PID")
+    wait_listen "$port"
+}
+
+stop_server() {
+    sleep 0.3
+    stop_pid "$SRV_PID" "server" INT
+}
+
+run_client() {
+    timeout 60 ip netns exec "$NS" "$@" || die "client failed: $*"
+}
+
+# ---------------------------------------------------------------- samples
+
+rec_http_keepalive() {
+    local out=$TMP/http-keepalive.pcap u=http://127.0.0.1:8080
+    local opts=(--http1.1 --noproxy '*' --local-port 40000 -sS -o /dev/null
+                -w '%{method} %{url_effective} -> %{http_code}, new connections: %{num_connects}\n')
+    new_namespace
+    start_capture tcpdump "$out" -i lo
+    start_server http 8080 "$PY" "$PEERS/http_server.py" --port 8080 \
+        --expected "$TMP/http-keepalive.expected.json"
+    # One curl process, several URLs separated by --next: curl keeps the
+    # connection alive and reuses it for every request (num_connects 0 after the first).
+    run_client curl "${opts[@]}" "$u/hello" \
+        --next "${opts[@]}" "$u/chunked" \
+        --next "${opts[@]}" -H 'If-None-Match: "v1"' "$u/etag" \
+        --next "${opts[@]}" --head "$u/hello" \
+        --next "${opts[@]}" --data-binary 'name=osiscope' "$u/echo" \
+        --next "${opts[@]}" "$u/big"
+    stop_server
+    stop_capture
+}
+
+rec_websocket_plain() {
+    new_namespace
+    start_capture dumpcap "$TMP/websocket-plain.pcapng" -i lo
+    start_server ws 8765 "$PY" "$PEERS/ws_server.py" --port 8765 --compression none
+    run_client "$PY" "$PEERS/ws_client.py" --uri ws://127.0.0.1:8765/echo --local-port 40001 \
+        --compression none --scenario full --expected "$TMP/websocket-plain.expected.json"
+    stop_server
+    stop_capture
+}
+
+rec_websocket_deflate() {
+    new_namespace
+    start_capture tcpdump "$TMP/websocket-deflate.pcap" -i lo --time-stamp-precision=nano
+    start_server ws 8766 "$PY" "$PEERS/ws_server.py" --port 8766 --compression deflate
+    run_client "$PY" "$PEERS/ws_client.py" --uri ws://127.0.0.1:8766/echo --local-port 40002 \
+        --compression deflate --scenario full --expected "$TMP/websocket-deflate.expected.json"
+    stop_server
+    stop_capture
+}
+
+rec_websocket_ipv6() {
+    new_namespace
+    # -i any on Linux gives the "Linux cooked v2" (SLL2) link type.
+    start_capture tcpdump "$TMP/websocket-ipv6.pcap" -i any
+    start_server ws 8767 "$PY" "$PEERS/ws_server.py" --host ::1 --port 8767 --compression none --close-after 2
+    run_client "$PY" "$PEERS/ws_client.py" --uri 'ws://[::1]:8767/v6' --local-host ::1 --local-port 40003 \
+        --compression none --scenario short --expected "$TMP/websocket-ipv6.expected.json"
+    stop_server
+    stop_capture
+}
+
+rec_socketio_upgrade() {
+    new_namespace
+    start_capture dumpcap "$TMP/socketio-upgrade.pcapng" -i lo
+    start_server sio 5000 "$PY" "$PEERS/sio_server.py" --port 5000 --log "$TMP/sio-server.json"
+    run_client "$PY" "$PEERS/sio_client.py" --url http://127.0.0.1:5000 --log "$TMP/sio-client.json"
+    stop_server
+    stop_capture
+    # python-socketio chooses client ports itself and puts random session ids
+    # in the traffic, so the expected WebSocket message list is taken from the
+    # capture (tshark) and checked against both peers' event logs.
+    "$PY" "$HERE/verify.py" socketio-expected "$TMP/socketio-upgrade.pcapng" \
+        "$TMP/sio-client.json" "$TMP/sio-server.json" >"$TMP/socketio-upgrade.expected.json"
+}
+
+# ---------------------------------------------------------------- main
+
+ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade)
+declare -A FILE=(
+    [http-keepalive]=http-keepalive.pcap
+    [websocket-plain]=websocket-plain.pcapng
+    [websocket-deflate]=websocket-deflate.pcap
+    [websocket-ipv6]=websocket-ipv6.pcap
+    [socketio-upgrade]=socketio-upgrade.pcapng
+)
+WANT=("$@")
+[[ ${#WANT[@]} -gt 0 ]] || WANT=("${ALL[@]}")
+for name in "${WANT[@]}"; do
+    [[ -n ${FILE[$name]:-} ]] || die "unknown sample '$name' (known: ${ALL[*]})"
+done
+
+for name in "${WANT[@]}"; do
+    log "recording $name"
+    "rec_${name//-/_}"
+    ip netns del "$NS"
+    "$PY" "$HERE/verify.py" check "$TMP/${FILE[$name]}" "$TMP/$name.expected.json" \
+        || die "verification of $name failed"
+done
+
+# The programs that made these recordings (see the NAME.md files).
+# One "sample NAME: DATE" line per sample (kept for samples not recorded
+# this time), then the versions of this run.
+{
+    now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    for name in "${ALL[@]}"; do
+        if [[ " ${WANT[*]} " == *" $name "* ]]; then
+            echo "sample $name: recorded $now"
+        else
+            grep "^sample $name: " "$HERE/recorded-with.txt" 2>/dev/null || true
+        fi
+    done
+    echo "versions used by the last run ($now):"
+    echo "kernel: $(uname -r); Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
+    echo "python: $("$PY" -c 'import sys; print(sys.version.split()[0])')"
+    "$PY" -c 'import importlib.metadata as m
+for p in ("websockets", "aiohttp", "python-socketio", "python-engineio"):
+    print(f"{p}: {m.version(p)}")'
+    echo "tcpdump: $(tcpdump --version 2>&1 | head -1 | awk '{print $3}'); $(tcpdump --version 2>&1 | sed -n 2p)"
+    echo "dumpcap: $(dumpcap --version 2>&1 | head -1)"
+    echo "tshark (verify.py): $(tshark --version 2>/dev/null | head -1)"
+    echo "curl: $(curl --version | head -1 | awk '{print $2}')"
+    echo "ethtool: $(ethtool --version | awk '{print $3}')"
+} >"$TMP/recorded-with.txt"
+
+# All recorded and verified: replace the old files.
+install -m 644 "$TMP/recorded-with.txt" "$HERE/recorded-with.txt"
+for name in "${WANT[@]}"; do
+    install -m 644 "$TMP/${FILE[$name]}" "$HERE/${FILE[$name]}"
+    install -m 644 "$TMP/$name.expected.json" "$HERE/$name.expected.json"
+    log "wrote Samples/${FILE[$name]} ($(stat -c %s "$HERE/${FILE[$name]}") bytes) and $name.expected.json"
+done

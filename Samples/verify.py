@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""Check a recorded sample with tshark (Wireshark's decoder as an independent reference).
+
+  verify.py check CAPTURE EXPECTED.json
+      - every TCP connection is complete: SYN, SYN/ACK, a FIN from each side, no RST
+      - no IP packet is bigger than 1500 bytes (lo MTU 1500, TSO/GSO off)
+      - WebSocket samples: the messages tshark decodes match EXPECTED["messages"]
+      - HTTP sample: tshark's requests/responses match EXPECTED["requests"/"responses"]
+      Prints a one-line summary per capture; exits 1 on a mismatch.
+
+  verify.py socketio-expected CAPTURE CLIENT_LOG SERVER_LOG
+      Prints the expected.json of the Socket.IO sample. python-socketio puts
+      random session ids in its messages, so the WebSocket message list comes
+      from the capture (tshark), and is cross-checked against the events both
+      peers logged: every event must appear, in the same order, as the
+      Socket.IO packet text the protocol defines.
+
+Known tshark 4.0 limitations this script works around (not capture problems):
+  - for a fragmented *uncompressed* text message tshark shows no bytes for the
+    first frame: its content is checked through the continuation frames and
+    the frame lengths;
+  - for a fragmented *compressed* message tshark 4.0 does not decompress the
+    reassembled payload (it shows deflate bytes as text): only frame
+    structure (opcodes, FIN, RSV1 on the first frame) is checked for it.
+Standard library only; needs tshark on PATH.
+"""
+import hashlib
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+OPCODES = {0: "continuation", 1: "text", 2: "binary", 8: "close", 9: "ping", 10: "pong"}
+
+
+def pdml(capture):
+    out = subprocess.run(
+        ["tshark", "-r", capture, "-o", "tcp.reassemble_out_of_order:TRUE", "-T", "pdml"],
+        check=True, capture_output=True).stdout
+    return ET.fromstring(out)
+
+
+def fields(elem, name):
+    return [f for f in elem.iter("field") if f.get("name") == name]
+
+
+def first(elem, name, attr="show"):
+    fs = fields(elem, name)
+    return fs[0].get(attr) if fs else None
+
+
+def hexbytes(value):
+    return bytes.fromhex(value or "")
+
+
+class Packet:
+    def __init__(self, pk):
+        self.el = pk
+        self.number = int(first(pk, "frame.number"))
+        self.stream = first(pk, "tcp.stream")
+        self.srcport = int(first(pk, "tcp.srcport") or 0)
+        self.dstport = int(first(pk, "tcp.dstport") or 0)
+        ip_len = first(pk, "ip.len")
+        self.ip_size = int(ip_len) if ip_len else int(first(pk, "ipv6.plen") or 0) + 40
+        flag = lambda n: first(pk, "tcp.flags." + n) in ("1", "True")
+        self.syn, self.ack, self.fin, self.rst = flag("syn"), flag("ack"), flag("fin"), flag("reset")
+        self.tcp_len = int(first(pk, "tcp.len") or 0)
+
+
+def check_tcp(packets):
+    """Every connection: SYN, SYN/ACK, FIN both ways, no RST. Returns error strings."""
+    errors, streams = [], {}
+    for p in packets:
+        if p.stream is None:
+            continue
+        s = streams.setdefault(p.stream, {"syn": 0, "synack": 0, "fin_ports": set(), "rst": 0, "ports": set()})
+        s["ports"].add(p.srcport)
+        s["syn"] += p.syn and not p.ack
+        s["synack"] += p.syn and p.ack
+        s["rst"] += p.rst
+        if p.fin:
+            s["fin_ports"].add(p.srcport)
+    for sid, s in streams.items():
+        if s["syn"] != 1 or s["synack"] != 1:
+            errors.append(f"tcp stream {sid}: {s['syn']} SYN, {s['synack']} SYN/ACK")
+        if s["fin_ports"] != s["ports"]:
+            errors.append(f"tcp stream {sid}: FIN only from ports {sorted(s['fin_ports'])}")
+        if s["rst"]:
+            errors.append(f"tcp stream {sid}: {s['rst']} RST")
+    return errors, len(streams)
+
+
+def ws_frames(packets, server_port):
+    """One dict per WebSocket frame, in capture order, with what tshark shows."""
+    frames = []
+    for p in packets:
+        protos = [x for x in p.el if x.tag == "proto"]
+        for i, proto in enumerate(protos):
+            if proto.get("name") != "websocket":
+                continue
+            # Fields of this frame that tshark puts in the protos after it
+            # (data, data-text-lines, fake-field-wrapper) up to the next frame.
+            extra = []
+            for nxt in protos[i + 1:]:
+                if nxt.get("name") == "websocket":
+                    break
+                extra.append(nxt)
+            length = int(first(proto, "websocket.payload_length"))
+            if length == 126:
+                length = int(first(proto, "websocket.payload_length_ext_16"))
+            elif length == 127:
+                length = int(first(proto, "websocket.payload_length_ext_64"))
+            f = {
+                "packet": p.number,
+                "from": "server" if p.srcport == server_port else "client",
+                "opcode": int(first(proto, "websocket.opcode")),
+                "fin": first(proto, "websocket.fin") in ("1", "True"),
+                "rsv1": int(first(proto, "websocket.rsv"), 16) & 4 != 0,
+                "masked": first(proto, "websocket.mask") in ("1", "True"),
+                "wire_length": length,
+            }
+            allf = [proto] + extra
+            for el in allf:
+                for name, key in (("websocket.payload.text", "text"), ("websocket.payload.continue", "cont"),
+                                  ("data.data", "data"), ("websocket.payload.ping", "ping"),
+                                  ("websocket.payload.pong", "pong")):
+                    v = first(el, name, "value")
+                    if v is not None and key not in f:
+                        f[key] = hexbytes(v)
+                code = first(el, "websocket.payload.close.status_code")
+                if code is not None:
+                    f["close_code"] = int(code)
+                    reason = first(el, "websocket.payload.close.reason", "value")
+                    f["close_reason"] = hexbytes(reason).decode() if reason else ""
+            frames.append(f)
+    return frames
+
+
+def ws_messages(frames):
+    """Group frames into messages (control frames may sit inside a fragmented message)."""
+    messages, partial = [], {}
+    for f in frames:
+        op = f["opcode"]
+        if op >= 8:
+            m = {"from": f["from"], "opcode": OPCODES[op], "frames": [f]}
+            payload = f.get("ping", f.get("pong"))
+            if payload is not None:
+                m["payload"] = payload
+            if op == 8:
+                m["close_code"] = f.get("close_code")
+                m["close_reason"] = f.get("close_reason", "")
+            messages.append(m)
+            continue
+        if op in (1, 2):
+            partial[f["from"]] = {"from": f["from"], "opcode": OPCODES[op], "frames": []}
+            messages.append(partial[f["from"]])
+        m = partial[f["from"]]
+        m["frames"].append(f)
+        if f["fin"]:
+            m["compressed"] = m["frames"][0]["rsv1"]
+            if len(m["frames"]) == 1:
+                m["payload"] = f.get("text") if op == 1 else f.get("data", b"")
+            del partial[f["from"]]
+    return messages
+
+
+def compare_ws(messages, expected):
+    errors = []
+    if len(messages) != len(expected):
+        errors.append(f"{len(messages)} WebSocket messages in the capture, {len(expected)} expected")
+    for n, (m, e) in enumerate(zip(messages, expected)):
+        where = f"message {n} (packet {m['frames'][0]['packet']})"
+        if (m["from"], m["opcode"]) != (e["from"], e["opcode"]):
+            errors.append(f"{where}: {m['from']} {m['opcode']}, expected {e['from']} {e['opcode']}")
+            continue
+        if "compressed" in e and m.get("compressed") != e["compressed"]:
+            errors.append(f"{where}: RSV1 (compressed) is {m.get('compressed')}, expected {e['compressed']}")
+        nframes = e.get("frames", 1)
+        if len(m["frames"]) != nframes:
+            errors.append(f"{where}: {len(m['frames'])} frames, expected {nframes}")
+        if e["opcode"] == "close":
+            if (m["close_code"], m["close_reason"]) != (e["close_code"], e["close_reason"]):
+                errors.append(f"{where}: close {m['close_code']} {m['close_reason']!r}, expected "
+                              f"{e['close_code']} {e['close_reason']!r}")
+            continue
+        if e.get("text") is not None:
+            want = e["text"].encode()
+        elif e.get("data_hex") is not None:
+            want = bytes.fromhex(e["data_hex"])
+        else:
+            want = None  # long message: compare length and sha256
+        got = m.get("payload")
+        if got is None and nframes > 1:
+            # Fragmented message: tshark shows continuation payloads only.
+            if m.get("compressed"):
+                print(f"  note: {where}: fragmented compressed message, tshark 4.0 cannot "
+                      f"decompress it; checked frame structure only")
+                continue
+            conts = b"".join(f.get("cont", b"") for f in m["frames"][1:])
+            total = sum(f["wire_length"] for f in m["frames"])
+            first_len = m["frames"][0]["wire_length"]
+            if total != e["length"] or want[first_len:] != conts:
+                errors.append(f"{where}: fragments differ (total {total}, continuations {conts!r})")
+            continue
+        if got is None:
+            errors.append(f"{where}: tshark shows no payload")
+            continue
+        if len(got) != e["length"]:
+            errors.append(f"{where}: length {len(got)}, expected {e['length']}")
+        if want is not None and got != want:
+            errors.append(f"{where}: payload {got[:40]!r}, expected {want[:40]!r}")
+        if "sha256" in e and hashlib.sha256(got).hexdigest() != e["sha256"]:
+            errors.append(f"{where}: sha256 differs")
+    return errors
+
+
+def http_exchanges(packets):
+    reqs, resps = [], []
+    for p in packets:
+        for proto in (x for x in p.el if x.tag == "proto" and x.get("name") == "http"):
+            body = first(proto, "http.file_data", "value")
+            if first(proto, "http.request.method") is not None:
+                reqs.append({"method": first(proto, "http.request.method"),
+                             "uri": first(proto, "http.request.uri"),
+                             "body": hexbytes(body), "packet": p.number})
+            elif first(proto, "http.response.code") is not None:
+                resps.append({"status": int(first(proto, "http.response.code")),
+                              "body": hexbytes(body), "packet": p.number})
+    return reqs, resps
+
+
+def compare_http(packets, expected):
+    errors = []
+    reqs, resps = http_exchanges(packets)
+    if len(reqs) != len(expected["requests"]) or len(resps) != len(expected["responses"]):
+        errors.append(f"{len(reqs)} requests/{len(resps)} responses in the capture, expected "
+                      f"{len(expected['requests'])}/{len(expected['responses'])}")
+    for r, e in zip(reqs, expected["requests"]):
+        if (r["method"], r["uri"], len(r["body"])) != (e["method"], e["uri"], e["body_length"]):
+            errors.append(f"packet {r['packet']}: {r['method']} {r['uri']} ({len(r['body'])} bytes), expected {e}")
+    for r, e in zip(resps, expected["responses"]):
+        if (r["status"], len(r["body"])) != (e["status"], e["body_length"]) \
+                or hashlib.sha256(r["body"]).hexdigest() != e["body_sha256"]:
+            errors.append(f"packet {r['packet']}: {r['status']} ({len(r['body'])} bytes), expected {e}")
+    streams = {p.stream for p in packets if p.stream is not None}
+    if len(streams) != 1:
+        errors.append(f"{len(streams)} TCP connections, expected one kept-alive connection")
+    return errors, len(reqs)
+
+
+def server_port_of(packets):
+    for p in packets:
+        if p.syn and p.ack:
+            return p.srcport
+    raise SystemExit("no SYN/ACK in capture")
+
+
+def check(capture, expected_path):
+    expected = json.load(open(expected_path))
+    packets = [Packet(pk) for pk in pdml(capture)]
+    errors, nstreams = check_tcp(packets)
+    biggest = max(p.ip_size for p in packets)
+    if biggest > 1500:
+        errors.append(f"an IP packet of {biggest} bytes: segmentation offload still on?")
+    summary = f"{capture}: {len(packets)} packets, {nstreams} TCP connection(s), largest IP packet {biggest}"
+    if "messages" in expected:
+        frames = ws_frames(packets, server_port_of(packets))
+        messages = ws_messages(frames)
+        errors += compare_ws(messages, expected["messages"])
+        summary += f", {len(frames)} WebSocket frames, {len(messages)} messages"
+    if "requests" in expected:
+        errs, n = compare_http(packets, expected)
+        errors += errs
+        summary += f", {n} HTTP requests"
+    print(summary)
+    for e in errors:
+        print("  ERROR:", e)
+    return not errors
+
+
+def socketio_expected(capture, client_log, server_log):
+    packets = [Packet(pk) for pk in pdml(capture)]
+    frames = ws_frames(packets, server_port_of(packets))
+    out = []
+    for m in ws_messages(frames):
+        e = {"from": m["from"], "opcode": m["opcode"]}
+        if m["opcode"] == "close":
+            e["close_code"], e["close_reason"] = m["close_code"], m["close_reason"]
+            e["length"] = 2 + len(m["close_reason"].encode()) if m["close_code"] is not None else 0
+        elif m["opcode"] in ("text",):
+            e["text"] = m["payload"].decode()
+            e["length"] = len(m["payload"])
+        else:
+            e["data_hex"] = m["payload"].hex()
+            e["length"] = len(m["payload"])
+        if m["opcode"] in ("text", "binary"):
+            e["compressed"] = m["compressed"]
+        out.append(e)
+
+    # Cross-check: the Socket.IO packets for the events the peers logged must
+    # be there, in order (packet formats from the Socket.IO v5 protocol).
+    clog, slog = json.load(open(client_log)), json.load(open(server_log))
+    texts = [e.get("text", "") for e in out]
+    wanted = [
+        ("client", lambda t: t == "2probe"), ("server", lambda t: t == "3probe"), ("client", lambda t: t == "5"),
+        ("client", lambda t: t.startswith("40")), ("server", lambda t: t.startswith('40{"sid":')),
+        ("client", lambda t: t.endswith('["chat","hello",{"n":1}]') and t.startswith("42")),
+        ("server", lambda t: t.startswith("43") and t.endswith('["ok"]')),
+        ("server", lambda t: t == "42" + json.dumps(["news", slog_news(slog)], separators=(",", ":"))),
+        ("client", lambda t: t.startswith("451-") and '"upload"' in t and '"_placeholder":true' in t),
+        ("server", lambda t: t.startswith("43") and t.endswith("[3]")),
+    ]
+    i = 0
+    for who, pred in wanted:
+        while i < len(out) and not (out[i]["from"] == who and pred(texts[i])):
+            i += 1
+        if i == len(out):
+            raise SystemExit(f"socketio-expected: no {who} message for step {wanted.index((who, pred))}")
+        i += 1
+    binaries = [e for e in out if e["opcode"] == "binary"]
+    if [b["data_hex"] for b in binaries] != ["010203"]:
+        raise SystemExit("socketio-expected: binary attachment 010203 missing")
+    for log in (clog, slog):
+        events = [e["event"] for e in log]
+        for ev in ("connect", "chat", "news", "upload"):
+            if ev not in events:
+                raise SystemExit(f"socketio-expected: event {ev} missing from {log}")
+    reqs, resps = http_exchanges(packets)
+    doc = {
+        "description": "WebSocket messages of the Socket.IO session in wire order, taken from the "
+                       "capture with tshark and cross-checked against both peers' event logs "
+                       "(session ids are random per recording)",
+        "server": f"127.0.0.1:{server_port_of(packets)}",
+        "client_events": clog,
+        "server_events": slog,
+        "http": {
+            "requests": [{"method": r["method"], "uri": r["uri"], "body_length": len(r["body"])} for r in reqs],
+            "responses": [{"status": r["status"], "body_length": len(r["body"]),
+                           "body": r["body"].decode()} for r in resps],
+        },
+        "messages": out,
+    }
+    return json.dumps(doc, indent=2)
+
+
+def slog_news(slog):
+    for e in slog:
+        if e["event"] == "news":
+            return e["args"][0]
+    raise SystemExit("socketio-expected: server log has no news event")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "check":
+        sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
+    if len(sys.argv) == 5 and sys.argv[1] == "socketio-expected":
+        print(socketio_expected(*sys.argv[2:]))
+        sys.exit(0)
+    sys.exit(__doc__)
