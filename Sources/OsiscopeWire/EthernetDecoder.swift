@@ -42,6 +42,8 @@ enum EthernetDecoder {
             // Values up to 1500 are an 802.3 length; the payload is LLC, shown as data.
             builder.number(Fields.length, Header.type)
             context.add(builder.layer("eth", "IEEE 802.3 Ethernet", .dataLink, length: Header.length, summary: summary))
+            // The length bounds the payload: what follows is minimum-size padding.
+            context.end = min(context.end, offset + Header.length + Int(type))
             return (.data, offset + Header.length)
         }
         builder.number(Fields.type, Header.type)

@@ -77,8 +77,7 @@ enum IPv4Decoder {
         let flagChildren = [Fields.reservedBit, Fields.dontFragment, Fields.moreFragments]
             .compactMap { builder.makeNumber($0, Header.flagsAndOffset) }
         let flagsRaw = builder.read(Header.flagsAndOffset)!
-        builder.value(Fields.flags, Header.flagsAndOffset, .number((flagsRaw & 0xE000) >> 8),
-                      note: flagNames(flagsRaw), children: flagChildren)
+        builder.number(Fields.flags, Header.flagsAndOffset, note: flagNames(flagsRaw), children: flagChildren)
         let fragmentOffset = Int(flagsRaw & 0x1FFF) * 8
         builder.value(Fields.fragmentOffset, Header.flagsAndOffset, .number(UInt64(fragmentOffset)))
         builder.number(Fields.ttl, Header.ttl)

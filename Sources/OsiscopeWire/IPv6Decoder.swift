@@ -91,7 +91,8 @@ enum IPv6Decoder {
         while [0, 43, 44, 60, 51].contains(next) && count < maximumExtensionHeaders {
             count += 1
             guard let header = extensionHeader(next, at: at, &builder) else {
-                builder.diagnoseShort("IPv6 extension", needed: at + 8, packetTruncated: context.packetTruncated)
+                let needed = at + (builder.read((at + 1)..<(at + 2)).map { extensionLength(next, $0) } ?? 8)
+                builder.diagnoseShort("IPv6 extension", needed: needed, packetTruncated: context.packetTruncated)
                 context.add(builder.layer("ipv6", title, .network, length: builder.available, summary: summary))
                 return (.data, offset + min(at, builder.available))
             }
@@ -110,15 +111,20 @@ enum IPv6Decoder {
         return (PacketDecoder.layer(forIPProtocol: next), offset + at)
     }
 
-    /// Decodes one extension header into a group field; nil when it is not all there.
-    private static func extensionHeader(_ type: UInt64, at: Int, _ builder: inout LayerBuilder)
-        -> (next: UInt64, length: Int, fragmented: Bool)? {
-        guard let next = builder.read(at..<(at + 1)), let lengthField = builder.read((at + 1)..<(at + 2)) else { return nil }
-        let length: Int = switch type {
+    /// Bytes an extension header takes, from its type and its length byte.
+    private static func extensionLength(_ type: UInt64, _ lengthField: UInt64) -> Int {
+        switch type {
         case 44: 8
         case 51: (Int(lengthField) + 2) * 4 // AH counts 4-byte units (RFC 4302).
         default: (Int(lengthField) + 1) * 8
         }
+    }
+
+    /// Decodes one extension header into a group field; nil when it is not all there.
+    private static func extensionHeader(_ type: UInt64, at: Int, _ builder: inout LayerBuilder)
+        -> (next: UInt64, length: Int, fragmented: Bool)? {
+        guard let next = builder.read(at..<(at + 1)), let lengthField = builder.read((at + 1)..<(at + 2)) else { return nil }
+        let length = extensionLength(type, lengthField)
         guard builder.has(at..<(at + length)) else { return nil }
         var children = [builder.makeNumber(Fields.extensionNext, at..<(at + 1))!]
         var fragmented = false

@@ -71,9 +71,9 @@ enum TCPFields {
         (syn, 0x0002, "SYN"), (fin, 0x0001, "FIN"),
     ]
 
-    /// "SYN, ACK" for 0x012.
+    /// "SYN, ACK" for 0x012: lowest bit first, as Wireshark names them.
     static func flagNames(_ flags: UInt16) -> String {
-        let names = flagBits.filter { flags & $0.1 != 0 && $0.2 != "Reserved" }.map(\.2)
+        let names = flagBits.reversed().filter { flags & $0.1 != 0 && $0.2 != "Reserved" }.map(\.2)
         return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 }
