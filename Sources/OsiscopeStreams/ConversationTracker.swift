@@ -29,6 +29,7 @@ public struct ConversationTracker: Sendable {
     private var tcp: [ConversationKey: TCPConversation] = [:]
     private var udp: [ConversationKey: (index: Int, lastSeen: Timestamp)] = [:]
     private var packetsSinceSweep = 0
+    private var knownStreams: Set<Int> = []
     /// Conversations currently remembered (for tests of the memory bound).
     public var liveConversations: Int { tcp.count + udp.count }
     public private(set) var tcpCount = 0
@@ -36,9 +37,26 @@ public struct ConversationTracker: Sendable {
 
     public init() {}
 
+    /// Where a TCP packet belongs: its stream and which side sent it.
+    public struct Placement: Sendable, Equatable {
+        public var stream: Int
+        public var direction: Direction
+        /// True for the first packet of a new stream.
+        public var isNew: Bool
+    }
+
+    /// Streams forgotten by the last sweeps, for owners of per-stream state to drop theirs.
+    public private(set) var forgottenStreams: [Int] = []
+
+    public mutating func takeForgottenStreams() -> [Int] {
+        defer { forgottenStreams = [] }
+        return forgottenStreams
+    }
+
     /// Assigns the packet to its conversation and annotates its transport layer.
-    public mutating func track(_ packet: inout DecodedPacket) {
-        guard let transport = packet.transport else { return }
+    @discardableResult
+    public mutating func track(_ packet: inout DecodedPacket) -> Placement? {
+        guard let transport = packet.transport else { return nil }
         let now = packet.packet.timestamp
         sweepIfDue(now: now)
         let key = ConversationKey(transport)
@@ -50,13 +68,18 @@ public struct ConversationTracker: Sendable {
             }()
             udp[key] = (index, now)
             packet.appendField(generated(ConversationFields.udpStream, index), toLayer: "udp")
+            return nil
         case .tcp:
-            guard let segment = transport.tcp else { return }
+            guard let segment = transport.tcp else { return nil }
+            let known = tcp[key]?.index
             var conversation = conversation(for: key, transport, segment)
             annotate(&packet, segment, from: transport.source, in: &conversation)
             if segment.has(TCPSegmentInfo.rst) || segment.has(TCPSegmentInfo.fin) { conversation.closed = true }
             conversation.lastSeen = now
             tcp[key] = conversation
+            knownStreams.insert(conversation.index)
+            return Placement(stream: conversation.index, direction: transport.source == conversation.client ? .client : .server,
+                             isNew: known != conversation.index)
         }
     }
 
@@ -69,6 +92,9 @@ public struct ConversationTracker: Sendable {
             let quiet = now.seconds(since: conversation.lastSeen)
             return quiet < (conversation.closed ? closedLinger : idleLimit)
         }
+        let live = Set(tcp.values.map(\.index))
+        forgottenStreams += knownStreams.subtracting(live)
+        knownStreams = live
         udp = udp.filter { now.seconds(since: $0.value.lastSeen) < idleLimit }
     }
 

@@ -1,0 +1,272 @@
+import OsiscopeCapture
+import OsiscopeWire
+
+/// Puts one TCP connection's segments back into two ordered byte streams and says, per
+/// packet, what TCP analysis Wireshark would flag. Out-of-order segments are held and
+/// delivered when the hole before them fills (reordering is on by default, unlike Wireshark);
+/// a hole becomes a gap once it cannot fill any more: the receiver acknowledged past it, the
+/// connection ended, or too much is waiting behind it.
+public struct TCPReassembler: Sendable {
+    /// Most bytes held behind a hole per direction before the hole is declared a gap.
+    public var maximumPendingBytes = 4 << 20
+    /// Most recently delivered bytes kept per direction to compare retransmissions with.
+    public var retainedBytes = 64 << 10
+
+    struct PendingSegment: Sendable {
+        var offset: Int64
+        var bytes: ArraySlice<UInt8>
+        var packetNumber: Int
+        var packetOffset: Int
+        var timestamp: Timestamp
+    }
+
+    struct Half: Sendable {
+        var space: SequenceSpace?
+        /// Next stream offset to deliver.
+        var delivered: Int64 = 0
+        /// Highest stream offset seen (end of the furthest segment).
+        var highest: Int64 = 0
+        var highestTime = Timestamp(seconds: 0, nanoseconds: 0)
+        var pending: [PendingSegment] = []
+        var pendingBytes = 0
+        var finOffset: Int64?
+        var finished = false
+        /// The tail of the delivered stream, to compare retransmitted bytes with.
+        var recent: [UInt8] = []
+        var lastAck: UInt32?
+        var lastWindow: UInt16?
+        var lastSequence: UInt32?
+        var sawSegment = false
+    }
+
+    private var halves: [Direction: Half] = [.client: Half(), .server: Half()]
+
+    public init() {}
+
+    /// Feeds one packet's segment; returns the stream events it releases and the analysis
+    /// diagnostics for that packet.
+    public mutating func process(_ segment: TCPSegmentInfo, from direction: Direction, packet: CapturedPacket)
+        -> (events: [StreamEvent], analysis: [Diagnostic]) {
+        var events: [StreamEvent] = []
+        var analysis: [Diagnostic] = []
+        var half = halves[direction]!
+        let isSYN = segment.has(TCPSegmentInfo.syn), isFIN = segment.has(TCPSegmentInfo.fin)
+        let isRST = segment.has(TCPSegmentInfo.rst)
+
+        if half.space == nil || (isSYN && !half.sawSegment) {
+            // Mid-stream captures start counting at the first byte seen.
+            half.space = SequenceSpace(base: isSYN ? segment.sequence &+ 1 : segment.sequence)
+        }
+        let space = half.space!
+        let start = space.offset(of: isSYN ? segment.sequence &+ 1 : segment.sequence, near: half.delivered)
+        let capturedEnd = min(segment.payloadOffset + segment.payloadLength, packet.data.count)
+        let payload = packet.data[min(segment.payloadOffset, capturedEnd)..<capturedEnd]
+        let length = Int64(segment.payloadLength)
+        let end = start + length
+
+        analysis += Self.analyse(segment, start: start, length: length, half: half, packet: packet,
+                                 isSYN: isSYN, isFIN: isFIN, isRST: isRST)
+
+        if length > 0 {
+            if payload.count < segment.payloadLength {
+                analysis.append(Diagnostic(.note, "tcp.reassembly.snaplen",
+                                           "\(segment.payloadLength - payload.count) payload bytes were cut by the snap length: the stream gets a gap there"))
+            }
+            accept(payload, at: start, declaredLength: length, packet: packet, payloadOffset: segment.payloadOffset,
+                   into: &half, direction: direction, events: &events, analysis: &analysis)
+        }
+        if end > half.highest || !half.sawSegment {
+            half.highest = max(half.highest, end)
+            half.highestTime = packet.timestamp
+        }
+        if isFIN && half.finOffset == nil { half.finOffset = end }
+        half.sawSegment = true
+        half.lastSequence = segment.sequence
+        if segment.has(TCPSegmentInfo.ack) { half.lastAck = segment.acknowledgment }
+        half.lastWindow = segment.window
+        halves[direction] = half
+
+        // An acknowledgment past a hole in the other direction means the receiver has those
+        // bytes: the capture missed them and they will not come again.
+        if segment.has(TCPSegmentInfo.ack), var other = halves[direction.opposite], let otherSpace = other.space,
+           !other.pending.isEmpty {
+            let acked = otherSpace.offset(of: segment.acknowledgment, near: other.delivered)
+            flushHoles(upTo: acked, in: &other, direction: direction.opposite, events: &events)
+            halves[direction.opposite] = other
+        }
+        if isRST {
+            for side in Direction.allCases {
+                var state = halves[side]!
+                flushHoles(upTo: Int64.max, in: &state, direction: side, events: &events)
+                halves[side] = state
+            }
+            events.append(.reset(direction))
+        }
+        finishIfDone(direction, events: &events)
+        return (events, analysis)
+    }
+
+    /// Ends the capture: every hole still open becomes a gap.
+    public mutating func flush() -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        for side in Direction.allCases {
+            var state = halves[side]!
+            flushHoles(upTo: Int64.max, in: &state, direction: side, events: &events)
+            halves[side] = state
+            finishIfDone(side, events: &events)
+        }
+        return events
+    }
+
+    /// Bytes delivered so far in one direction.
+    public func deliveredBytes(_ direction: Direction) -> Int64 { halves[direction]!.delivered }
+
+    // MARK: delivery
+
+    private mutating func accept(_ payload: ArraySlice<UInt8>, at start: Int64, declaredLength: Int64, packet: CapturedPacket,
+                                 payloadOffset: Int, into half: inout Half, direction: Direction,
+                                 events: inout [StreamEvent], analysis: inout [Diagnostic]) {
+        let end = start + declaredLength
+        if end <= half.delivered {
+            compareRetransmitted(payload, at: start, in: half, analysis: &analysis)
+            return
+        }
+        var bytes = payload
+        var offset = start
+        var packetOffset = payloadOffset
+        if offset < half.delivered {
+            let overlap = Int(half.delivered - offset)
+            compareRetransmitted(bytes.prefix(overlap), at: offset, in: half, analysis: &analysis)
+            bytes = bytes.dropFirst(min(overlap, bytes.count))
+            packetOffset += overlap
+            offset = half.delivered
+        }
+        let segment = PendingSegment(offset: offset, bytes: bytes, packetNumber: packet.number,
+                                     packetOffset: packetOffset, timestamp: packet.timestamp)
+        if offset == half.delivered {
+            deliver(segment, declaredEnd: end, into: &half, direction: direction, events: &events)
+            drainPending(into: &half, direction: direction, events: &events)
+        } else {
+            hold(segment, into: &half, direction: direction, events: &events)
+        }
+    }
+
+    private func deliver(_ segment: PendingSegment, declaredEnd: Int64, into half: inout Half, direction: Direction,
+                         events: inout [StreamEvent]) {
+        if !segment.bytes.isEmpty {
+            events.append(.data(StreamChunk(direction: direction, streamOffset: segment.offset, bytes: segment.bytes,
+                                            packetNumber: segment.packetNumber, packetOffset: segment.packetOffset,
+                                            timestamp: segment.timestamp)))
+            half.recent.append(contentsOf: segment.bytes)
+            if half.recent.count > retainedBytes * 2 { half.recent.removeFirst(half.recent.count - retainedBytes) }
+        }
+        let capturedEnd = segment.offset + Int64(segment.bytes.count)
+        if declaredEnd > capturedEnd {
+            events.append(.gap(direction, at: capturedEnd, length: declaredEnd - capturedEnd))
+        }
+        half.delivered = max(half.delivered, declaredEnd)
+    }
+
+    private func hold(_ segment: PendingSegment, into half: inout Half, direction: Direction, events: inout [StreamEvent]) {
+        // Keep pending segments sorted by offset; duplicates of held data are dropped.
+        if half.pending.contains(where: { $0.offset == segment.offset && $0.bytes.count >= segment.bytes.count }) { return }
+        let index = half.pending.firstIndex { $0.offset > segment.offset } ?? half.pending.count
+        half.pending.insert(segment, at: index)
+        half.pendingBytes += segment.bytes.count
+        if half.pendingBytes > maximumPendingBytes {
+            flushHoles(upTo: Int64.max, in: &half, direction: direction, events: &events)
+        }
+    }
+
+    private func drainPending(into half: inout Half, direction: Direction, events: inout [StreamEvent]) {
+        while let first = half.pending.first, first.offset <= half.delivered {
+            half.pending.removeFirst()
+            half.pendingBytes -= first.bytes.count
+            let end = first.offset + Int64(first.bytes.count)
+            guard end > half.delivered else { continue }
+            var segment = first
+            let skip = Int(half.delivered - first.offset)
+            segment.bytes = first.bytes.dropFirst(skip)
+            segment.offset = half.delivered
+            segment.packetOffset += skip
+            deliver(segment, declaredEnd: end, into: &half, direction: direction, events: &events)
+        }
+    }
+
+    /// Declares the holes before `limit` lost and delivers what waits behind them.
+    private func flushHoles(upTo limit: Int64, in half: inout Half, direction: Direction, events: inout [StreamEvent]) {
+        while let first = half.pending.first, first.offset < limit {
+            if first.offset > half.delivered {
+                events.append(.gap(direction, at: half.delivered, length: first.offset - half.delivered))
+                half.delivered = first.offset
+            }
+            drainPending(into: &half, direction: direction, events: &events)
+        }
+    }
+
+    private mutating func finishIfDone(_ direction: Direction, events: inout [StreamEvent]) {
+        var half = halves[direction]!
+        if let fin = half.finOffset, !half.finished, half.delivered >= fin, half.pending.isEmpty {
+            half.finished = true
+            events.append(.finished(direction))
+        }
+        halves[direction] = half
+    }
+
+    private func compareRetransmitted(_ bytes: ArraySlice<UInt8>, at offset: Int64, in half: Half,
+                                      analysis: inout [Diagnostic]) {
+        let recentStart = half.delivered - Int64(half.recent.count)
+        var differs = false
+        for (index, byte) in bytes.enumerated() {
+            let position = offset + Int64(index)
+            guard position >= recentStart, position < half.delivered else { continue }
+            if half.recent[Int(position - recentStart)] != byte { differs = true; break }
+        }
+        if differs {
+            analysis.append(Diagnostic(.warning, "tcp.reassembly.overlap_conflict",
+                                       "retransmitted bytes differ from the ones sent first; the first ones were kept"))
+        }
+    }
+
+    // MARK: analysis
+
+    /// Wireshark's TCP analysis flags (packet-tcp.c `tcp_analyze_sequence_number`), simplified.
+    private static func analyse(_ segment: TCPSegmentInfo, start: Int64, length: Int64, half: Half, packet: CapturedPacket,
+                                isSYN: Bool, isFIN: Bool, isRST: Bool) -> [Diagnostic] {
+        var flags: [Diagnostic] = []
+        guard half.sawSegment else {
+            if segment.window == 0 && !isRST && !isSYN {
+                flags.append(Diagnostic(.warning, "tcp.analysis.zero_window", "zero window: the receiver's buffer is full"))
+            }
+            return flags
+        }
+        let control = isSYN || isFIN || isRST
+        if segment.window == 0 && !isRST && !isSYN {
+            flags.append(Diagnostic(.warning, "tcp.analysis.zero_window", "zero window: the receiver's buffer is full"))
+        }
+        if length <= 1 && !control && start == half.highest - 1 {
+            flags.append(Diagnostic(.note, "tcp.analysis.keep_alive", "keep-alive: one old byte resent to check the peer is still there"))
+            return flags
+        }
+        if length > 0 && start > half.highest {
+            flags.append(Diagnostic(.warning, "tcp.analysis.lost_segment",
+                                    "previous segment not captured: \(start - half.highest) bytes before this one are missing"))
+        } else if (length > 0 || isFIN) && start < half.highest {
+            // Wireshark's rule of thumb: a late segment within 3 ms of the newest is reordering.
+            let sinceNewest = packet.timestamp.seconds(since: half.highestTime)
+            if sinceNewest < 0.003 && start + length <= half.highest && start >= half.delivered {
+                flags.append(Diagnostic(.warning, "tcp.analysis.out_of_order", "out-of-order segment: it arrived after later data"))
+            } else {
+                flags.append(Diagnostic(.note, "tcp.analysis.retransmission", "retransmission: this data was sent before"))
+            }
+        }
+        if length == 0 && !control && segment.has(TCPSegmentInfo.ack), let lastAck = half.lastAck {
+            if segment.acknowledgment == lastAck && segment.window == half.lastWindow && segment.window != 0 {
+                flags.append(Diagnostic(.note, "tcp.analysis.duplicate_ack", "duplicate ACK: asks again for the same missing data"))
+            } else if segment.acknowledgment == lastAck && segment.window != half.lastWindow && segment.sequence == half.lastSequence {
+                flags.append(Diagnostic(.note, "tcp.analysis.window_update", "window update: only the receive window changed"))
+            }
+        }
+        return flags
+    }
+}
