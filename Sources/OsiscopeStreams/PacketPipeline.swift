@@ -1,26 +1,53 @@
 import OsiscopeCapture
 import OsiscopeWire
 
-/// Reads a capture and hands out packets decoded and assigned to their conversations, one at
-/// a time. Every packet is tracked, even those a caller does not show, so that stream numbers
-/// do not depend on which packets were selected.
+/// Reads a capture and hands out packets decoded, assigned to their conversations and, when
+/// stream decoding is on, carrying the HTTP and WebSocket layers they complete. Every packet
+/// is processed, even those a caller does not show, so that stream numbers and messages do not
+/// depend on which packets were selected.
 public final class PacketPipeline {
     public let reader: CaptureReader
     public private(set) var tracker = ConversationTracker()
+    /// nil when only per-packet decoding is wanted.
+    public let streams: StreamDecoder?
     /// Packets read so far.
     public private(set) var packetsRead = 0
+    private var completed: [ApplicationMessage] = []
+    private var finished = false
 
-    public init(reader: CaptureReader) {
+    public init(reader: CaptureReader, streams: StreamDecoder? = StreamDecoder()) {
         self.reader = reader
+        self.streams = streams
     }
 
     /// The next decoded packet, nil at the end; throws the reader's error for a damaged file
     /// after every packet before the damage has been returned.
     public func next() throws -> DecodedPacket? {
-        guard let captured = try reader.next() else { return nil }
+        guard let captured = try reader.next() else {
+            finish()
+            return nil
+        }
         packetsRead += 1
         var decoded = PacketDecoder.decode(captured)
-        tracker.track(&decoded)
+        let placement = tracker.track(&decoded)
+        if let streams {
+            completed += streams.forget(streams: tracker.takeForgottenStreams())
+            if let placement { completed += streams.process(&decoded, placement: placement) }
+        }
         return decoded
+    }
+
+    /// Ends stream decoding (at the end of the file, or when a damaged file stops reading),
+    /// so that connections still open give up their last messages.
+    public func finish() {
+        guard !finished, let streams else { return }
+        finished = true
+        completed += streams.finish()
+    }
+
+    /// Application messages completed since the last call, in order of completion.
+    public func takeMessages() -> [ApplicationMessage] {
+        defer { completed = [] }
+        return completed
     }
 }

@@ -11,12 +11,12 @@ public struct HexDump: Sendable {
         let bytes = packet.packet.data
         // The innermost layer that covers each byte; later layers are nested inside earlier ones.
         var owner = [Int](repeating: -1, count: bytes.count)
-        for (index, layer) in packet.layers.enumerated() where layer.length > 0 {
+        for (index, layer) in packet.layers.enumerated() where layer.length > 0 && layer.source == .packet {
             let end = min(layer.offset + layer.length, bytes.count)
             guard layer.offset < end else { continue }
             for position in layer.offset..<end { owner[position] = index }
         }
-        let legend = packet.layers.enumerated().filter { $0.element.length > 0 }.map { index, layer in
+        let legend = packet.layers.enumerated().filter { $0.element.length > 0 && $0.element.source == .packet }.map { index, layer in
             style.background(" \(layer.protocolKey) ", index) + " \(layer.offset)–\(layer.offset + layer.length - 1)"
         }
         var lines = ["  " + legend.joined(separator: "  ")]

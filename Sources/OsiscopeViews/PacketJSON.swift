@@ -28,6 +28,13 @@ public enum PacketJSON {
         json.add("offset", layer.offset)
         json.add("length", layer.length)
         json.add("summary", layer.summary)
+        if case .reassembled(let stream, let direction, let packets) = layer.source {
+            var source = JSONWriter()
+            source.add("stream", stream)
+            source.add("direction", direction)
+            source.addRaw("packets", JSONWriter.array(packets.map(String.init)))
+            json.addRaw("reassembled", source.finished())
+        }
         json.addRaw("fields", JSONWriter.array(layer.fields.flatMap(\.flattened).map(field)))
         return json.finished()
     }

@@ -26,7 +26,9 @@ public struct TreeRenderer: Sendable {
         for diagnostic in packet.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 2)) }
         for layer in packet.layers {
             lines.append(layerHeading(layer))
-            for field in layer.fields { appendField(field, indent: 4, bytes: packet.packet.data, into: &lines) }
+            // Bit pictures need the field's bytes, which are in the packet only for packet layers.
+            let bytes = layer.source == .packet ? packet.packet.data : []
+            for field in layer.fields { appendField(field, indent: 4, bytes: bytes, into: &lines) }
             for diagnostic in layer.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 4)) }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -44,7 +46,10 @@ public struct TreeRenderer: Sendable {
         let color = TerminalStyle.color(forOSI: layer.osi.rawValue)
         var text = style.color(style.bold("Layer \(layer.osi.rawValue) · \(layer.osi.title) · \(layer.title)"), color)
         if !layer.summary.isEmpty { text += "  " + TerminalSafe.text(layer.summary) }
-        let range = layer.length > 0 ? "bytes \(layer.offset)–\(layer.offset + layer.length - 1)" : "no bytes"
+        var range = layer.length > 0 ? "bytes \(layer.offset)–\(layer.offset + layer.length - 1)" : "no bytes"
+        if case .reassembled(let stream, let direction, let packets) = layer.source {
+            range = "\(direction) stream \(stream) \(range), from packets \(Self.packetList(packets))"
+        }
         return "  " + text + "  " + style.dim("[\(range)]")
     }
 
@@ -67,6 +72,19 @@ public struct TreeRenderer: Sendable {
         case .note: style.color("· note", .cyan)
         }
         return String(repeating: " ", count: indent) + "\(mark) [\(diagnostic.key)] " + TerminalSafe.text(diagnostic.message)
+    }
+
+    /// "4–9, 12" for a sorted list of packet numbers.
+    static func packetList(_ numbers: [Int]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < numbers.count {
+            var end = index
+            while end + 1 < numbers.count && numbers[end + 1] == numbers[end] + 1 { end += 1 }
+            parts.append(end > index ? "\(numbers[index])–\(numbers[end])" : "\(numbers[index])")
+            index = end + 1
+        }
+        return parts.joined(separator: ", ")
     }
 
     /// "2026-11-25 13:45:01.123456 UTC": UTC so that output is the same on every machine.

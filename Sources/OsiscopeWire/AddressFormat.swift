@@ -26,7 +26,7 @@ public enum AddressFormat {
 
     /// RFC 5952: lowercase, no leading zeros, the longest run of two or more zero groups as "::".
     static func ipv6(_ bytes: [UInt8]) -> String {
-        let groups = (0..<8).map { UInt16(bytes[2 * $0]) << 8 | UInt16(bytes[2 * $0 + 1]) }
+        let groups: [UInt16] = (0..<8).map { (index: Int) -> UInt16 in UInt16(bytes[2 * index]) << 8 | UInt16(bytes[2 * index + 1]) }
         var bestStart = -1, bestLength = 0, runStart = -1
         for index in 0...8 {
             if index < 8 && groups[index] == 0 {

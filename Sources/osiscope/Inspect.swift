@@ -38,6 +38,8 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "Explain each field: what it is for, its filter key and where its bytes are.")
     var explain = false
 
+    @OptionGroup var streams: StreamDecodingOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -49,37 +51,26 @@ struct Inspect: ParsableCommand {
             printError(error.description)
             throw ExitStatus.usage
         }
-        let pipeline: PacketPipeline
-        do {
-            pipeline = PacketPipeline(reader: try CaptureReader(path: file))
-        } catch let error as CaptureError {
-            printError("\(file): \(error)")
-            throw ExitStatus.cannotRead
-        }
+        let run = try CaptureRun(file: file, streams: try streams.streamOptions())
         let out = Output()
         let style = output.style
         let tree = TreeRenderer(style: style, explain: explain)
         let dump = HexDump(style: style)
         var shown = 0
-        do {
-            while let decoded = try pipeline.next() {
-                let number = decoded.packet.number
-                if selection.isPast(number) { break }
-                guard selection.contains(number), packetFilter?.matches(decoded.packet) ?? true else { continue }
-                if json {
-                    out.write(PacketJSON.encode(decoded) + "\n")
-                } else {
-                    if shown > 0 { out.write("\n") }
-                    out.write(tree.render(decoded))
-                    if hex { out.write(dump.render(decoded)) }
-                }
-                shown += 1
+        let damage = run.forEachPacket { decoded in
+            let number = decoded.packet.number
+            if selection.isPast(number) { return false }
+            guard selection.contains(number), packetFilter?.matches(decoded.packet) ?? true else { return true }
+            if json {
+                out.write(PacketJSON.encode(decoded) + "\n")
+            } else {
+                if shown > 0 { out.write("\n") }
+                out.write(tree.render(decoded))
+                if hex { out.write(dump.render(decoded)) }
             }
-        } catch let error as CaptureError {
-            out.flush()
-            printError("\(file): damaged capture after packet \(pipeline.packetsRead): \(error)")
-            throw ExitStatus.damaged
+            shown += 1
+            return true
         }
-        out.flush()
+        try run.finish(damage, output: out)
     }
 }

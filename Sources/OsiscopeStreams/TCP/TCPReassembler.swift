@@ -118,6 +118,9 @@ public struct TCPReassembler: Sendable {
         return events
     }
 
+    /// The direction's FIN arrived and every byte before it was delivered.
+    public func isFinished(_ direction: Direction) -> Bool { halves[direction]!.finished }
+
     /// Bytes delivered so far in one direction.
     public func deliveredBytes(_ direction: Direction) -> Int64 { halves[direction]!.delivered }
 

@@ -1,0 +1,25 @@
+import OsiscopeCapture
+
+/// One message of an application protocol found in a TCP connection, with where it came from.
+public struct ApplicationMessage: Sendable {
+    public enum Content: Sendable {
+        case http(HTTPMessage)
+        case websocket(WebSocketMessage)
+    }
+
+    /// The connection's `tcp.stream` number.
+    public var stream: Int
+    public var direction: Direction
+    /// Numbers of the packets that carried the message's bytes, in stream order.
+    public var packets: [Int]
+    /// When the message was complete: the time of the packet that delivered its last byte.
+    public var timestamp: Timestamp
+    public var content: Content
+
+    public var protocolName: String {
+        switch content {
+        case .http: "http"
+        case .websocket: "websocket"
+        }
+    }
+}

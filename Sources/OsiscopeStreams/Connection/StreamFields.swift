@@ -1,0 +1,85 @@
+import OsiscopeWire
+
+/// Field tables for the layers the stream stage adds to packets, keyed as in Wireshark.
+enum HTTPFields {
+    static let method = FieldDescriptor("http.request.method", "Request Method", .text,
+        blurb: "What the client asks the server to do: GET fetches, POST sends data, HEAD asks for the head only.")
+    static let uri = FieldDescriptor("http.request.uri", "Request URI", .text,
+        blurb: "Which resource on the server the request is about.")
+    static let requestVersion = FieldDescriptor("http.request.version", "Request Version", .text,
+        blurb: "The HTTP version the client speaks; HTTP/1.1 keeps the connection open by default.")
+    static let responseVersion = FieldDescriptor("http.response.version", "Response Version", .text,
+        blurb: "The HTTP version the server answers with.")
+    static let status = FieldDescriptor("http.response.code", "Status Code",
+        blurb: "The outcome as a number: 2xx success, 3xx go elsewhere, 4xx the client's fault, 5xx the server's; 101 switches protocols.")
+    static let phrase = FieldDescriptor("http.response.phrase", "Response Phrase", .text,
+        blurb: "The outcome in words, for people only.")
+    static let requestLine = FieldDescriptor("http.request.line", "Header", .text,
+        blurb: "One header line of the request: a name, a colon and a value.")
+    static let responseLine = FieldDescriptor("http.response.line", "Header", .text,
+        blurb: "One header line of the response: a name, a colon and a value.")
+    static let bodyLength = FieldDescriptor("http.content_length", "Body length",
+        blurb: "Bytes of the body as sent (after chunked framing is removed). Every request and response repeats its whole head: that is the overhead WebSocket avoids.")
+    static let chunks = FieldDescriptor("http.chunk_count", "Chunks",
+        blurb: "The body came in this many chunks (Transfer-Encoding: chunked), each announced by its size.")
+    static let responseIn = FieldDescriptor("http.response_in", "Response in",
+        blurb: "The packet that completed the answer to this request.")
+    static let requestIn = FieldDescriptor("http.request_in", "Request in",
+        blurb: "The packet that completed the request this response answers.")
+    static let time = FieldDescriptor("http.time", "Time since request",
+        blurb: "Seconds between the request and this response: one full round trip of half-duplex HTTP.")
+    static let decodedBody = FieldDescriptor("http.file_data.decoded_length", "Decoded body length",
+        blurb: "Bytes of the body after removing its Content-Encoding (gzip or deflate).")
+}
+
+enum WebSocketFields {
+    static let fin = FieldDescriptor("websocket.fin", "Fin", .flag, mask: 0x80,
+        blurb: "Set on the last frame of a message; a message may be split into several frames.")
+    static let rsv1 = FieldDescriptor("websocket.rsv1", "Reserved 1", .flag, mask: 0x40,
+        blurb: "Meaningful only with an extension: with permessage-deflate it marks a compressed message.")
+    static let rsv2 = FieldDescriptor("websocket.rsv2", "Reserved 2", .flag, mask: 0x20, blurb: "Must be 0 unless an extension defines it.")
+    static let rsv3 = FieldDescriptor("websocket.rsv3", "Reserved 3", .flag, mask: 0x10, blurb: "Must be 0 unless an extension defines it.")
+    static let opcode = FieldDescriptor("websocket.opcode", "Opcode", mask: 0x0F, names: { value in
+        switch value {
+        case 0: "Continuation"
+        case 1: "Text"
+        case 2: "Binary"
+        case 8: "Connection Close"
+        case 9: "Ping"
+        case 10: "Pong"
+        default: nil
+        }
+    }, blurb: "What the frame carries: 1 text, 2 binary, 0 the next part of a message, 8 close, 9 ping, 10 pong.")
+    static let mask = FieldDescriptor("websocket.mask", "Mask", .flag, mask: 0x80,
+        blurb: "Set when the payload is masked: every frame from client to server must be, none from the server.")
+    static let payloadLength = FieldDescriptor("websocket.payload_length", "Payload length", mask: 0x7F,
+        blurb: "Length in 7 bits: up to 125 it is the length; 126 and 127 say a 16- or 64-bit length follows.")
+    static let extended16 = FieldDescriptor("websocket.payload_length_ext_16", "Extended Payload length (16 bits)",
+        blurb: "The payload length when it is 126 to 65535 bytes.")
+    static let extended64 = FieldDescriptor("websocket.payload_length_ext_64", "Extended Payload length (64 bits)",
+        blurb: "The payload length when it is more than 65535 bytes.")
+    static let maskingKey = FieldDescriptor("websocket.masking_key", "Masking-Key", .hex(digits: 8),
+        blurb: "Four random bytes XORed over the payload so that proxies cannot be fooled by crafted bytes.")
+    static let payload = FieldDescriptor("websocket.payload", "Payload", .bytes,
+        blurb: "The frame's data as sent on the wire (masked when the mask bit is set).")
+    static let unmasked = FieldDescriptor("websocket.unmasked_payload", "Unmasked payload", .bytes,
+        blurb: "The payload with the mask removed: what the application sent.")
+    static let text = FieldDescriptor("websocket.payload.text", "Text", .text,
+        blurb: "The message as text (after joining fragments, unmasking and inflating).")
+    static let closeCode = FieldDescriptor("websocket.payload.close.status_code", "Close status code",
+        blurb: "Why the connection is closing, as a registered number (1000 normal, 1001 going away …).")
+    static let closeReason = FieldDescriptor("websocket.payload.close.reason", "Close reason", .text,
+        blurb: "Why the connection is closing, in words chosen by the sender.")
+    static let messageLength = FieldDescriptor("websocket.message_length", "Message length",
+        blurb: "Bytes of the whole message after joining its frames and inflating.")
+    static let frames = FieldDescriptor("websocket.message_frames", "Frames in message",
+        blurb: "How many frames carried this message.")
+    static let accept = FieldDescriptor("websocket.handshake.accept_ok", "Sec-WebSocket-Accept matches", .flag,
+        blurb: "The server proved it understood the WebSocket request: SHA-1 of the client's key and a fixed GUID, in base64.")
+    static let expectedAccept = FieldDescriptor("websocket.handshake.expected_accept", "Expected Sec-WebSocket-Accept", .text,
+        blurb: "What the server should have answered for the client's key.")
+    static let deflate = FieldDescriptor("websocket.handshake.permessage_deflate", "permessage-deflate", .text,
+        blurb: "The peers agreed to compress each message with DEFLATE (RFC 7692).")
+    static let subprotocol = FieldDescriptor("websocket.handshake.protocol", "Subprotocol", .text,
+        blurb: "The application protocol the server chose among those the client offered.")
+}

@@ -1,0 +1,43 @@
+import OsiscopeStreams
+import OsiscopeWire
+
+/// Renders one reassembly event of a followed stream: client bytes in one colour, server bytes
+/// in another, lost bytes as a marked line.
+public struct FollowView: Sendable {
+    public var style: TerminalStyle
+    public var hex: Bool
+
+    public init(style: TerminalStyle = .plain, hex: Bool = false) {
+        self.style = style
+        self.hex = hex
+    }
+
+    public func render(_ event: StreamEvent) -> String {
+        switch event {
+        case .data(let chunk):
+            let color: TerminalStyle.Color = chunk.direction == .client ? .cyan : .magenta
+            let heading = style.dim("── \(chunk.direction.rawValue) bytes \(chunk.streamOffset)–\(chunk.streamRange.upperBound - 1), packet \(chunk.packetNumber)")
+            if hex {
+                var lines = [heading]
+                let bytes = Array(chunk.bytes)
+                for start in stride(from: 0, to: bytes.count, by: 16) {
+                    let row = bytes[start..<min(start + 16, bytes.count)]
+                    let hexPart = row.map { AddressFormat.hexByte($0) }.joined(separator: " ").rightPadded(47)
+                    let ascii = String(row.map(TerminalSafe.asciiOrDot))
+                    lines.append(style.color(String(Int(chunk.streamOffset) + start, radix: 16).leftPadded(8) + "  " + hexPart + "  " + ascii, color))
+                }
+                return lines.joined(separator: "\n") + "\n"
+            }
+            // Show text as text (lines kept), and escape everything else.
+            let text = String(decoding: chunk.bytes, as: UTF8.self)
+            let safe = TerminalSafe.text(text).replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\r", with: "")
+            return heading + "\n" + style.color(safe, color) + (safe.hasSuffix("\n") ? "" : "\n")
+        case .gap(let direction, let at, let length):
+            return style.color("── [\(length) bytes of the \(direction.rawValue) stream missing at \(at)]", .yellow) + "\n"
+        case .finished(let direction):
+            return style.dim("── \(direction.rawValue) finished (FIN)") + "\n"
+        case .reset(let direction):
+            return style.color("── \(direction.rawValue) reset the connection (RST)", .red) + "\n"
+        }
+    }
+}

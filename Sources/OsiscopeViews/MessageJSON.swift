@@ -1,0 +1,69 @@
+import Foundation
+import OsiscopeStreams
+
+/// The `messages --json` contract: one object per application message, in order of completion.
+public enum MessageJSON {
+    public static func encode(_ message: ApplicationMessage) -> String {
+        var json = JSONWriter()
+        json.add("stream", message.stream)
+        json.add("protocol", message.protocolName)
+        json.add("from", message.direction.rawValue)
+        json.addRaw("packets", JSONWriter.array(message.packets.map(String.init)))
+        json.add("timestamp", message.timestamp.decimalString)
+        switch message.content {
+        case .http(let http): addHTTP(http, to: &json)
+        case .websocket(let websocket): addWebSocket(websocket, to: &json)
+        }
+        return json.finished()
+    }
+
+    static func addHTTP(_ message: HTTPMessage, to json: inout JSONWriter) {
+        let head = message.head
+        json.add("kind", head.kind.rawValue)
+        if let method = head.method { json.add("method", method) }
+        if let uri = head.uri { json.add("uri", uri) }
+        if let status = head.status { json.add("status", status) }
+        if let reason = head.reason, head.kind == .response { json.add("reason", reason) }
+        json.add("version", head.version)
+        json.addRaw("headers", JSONWriter.array(head.headers.map {
+            JSONWriter.array([JSONWriter.quoted($0.name), JSONWriter.quoted($0.value)])
+        }))
+        json.add("body_length", message.bodyLength)
+        if let chunks = message.chunks { json.add("chunks", chunks) }
+        if let answers = message.answers { json.add("answers_request", answers) }
+        json.add("complete", message.isComplete)
+        addDiagnostics(message.diagnostics, to: &json)
+    }
+
+    static func addWebSocket(_ message: WebSocketMessage, to json: inout JSONWriter) {
+        json.add("opcode", message.opcode.name)
+        json.add("frames", message.frameCount)
+        json.add("compressed", message.compressed)
+        json.add("length", message.length)
+        if let close = message.close {
+            if let code = close.code {
+                json.add("close_code", Int(code.rawValue))
+                if let name = code.name { json.add("close_meaning", name) }
+            }
+            json.add("close_reason", close.reason)
+        } else if message.opcode != .binary, let text = message.text {
+            json.add("text", text)
+        } else {
+            json.add("data_base64", Data(message.payload).base64EncodedString())
+        }
+        if message.payloadTruncated { json.add("truncated", true) }
+        json.add("complete", message.isComplete)
+        addDiagnostics(message.diagnostics, to: &json)
+    }
+
+    static func addDiagnostics(_ diagnostics: [StreamDiagnostic], to json: inout JSONWriter) {
+        guard !diagnostics.isEmpty else { return }
+        json.addRaw("diagnostics", JSONWriter.array(diagnostics.map { diagnostic in
+            var entry = JSONWriter()
+            entry.add("severity", diagnostic.severity.rawValue)
+            entry.add("key", diagnostic.key)
+            entry.add("message", diagnostic.message)
+            return entry.finished()
+        }))
+    }
+}

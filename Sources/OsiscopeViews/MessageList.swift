@@ -1,0 +1,72 @@
+import OsiscopeCapture
+import OsiscopeStreams
+
+/// One line per application message: when, which stream, which way, and what it said.
+public struct MessageList: Sendable {
+    public var style: TerminalStyle
+    /// Characters of text shown per message before "…".
+    public var textLimit = 100
+
+    public init(style: TerminalStyle = .plain) { self.style = style }
+
+    public func line(_ message: ApplicationMessage, since start: Timestamp) -> String {
+        let time = String(format6: message.timestamp.seconds(since: start)).leftPadded(10, with: " ")
+        let arrow = message.direction == .client ? style.color("client → server", .cyan) : style.color("server → client", .magenta)
+        return "\(time)  #\(message.stream)  \(arrow)  \(describe(message))  " + style.dim("packets \(Self.packets(message.packets))")
+    }
+
+    func describe(_ message: ApplicationMessage) -> String {
+        switch message.content {
+        case .http(let http):
+            let head = http.head
+            let start = head.kind == .request ? "\(head.method ?? "?") \(head.uri ?? "?") \(head.version)"
+                : "\(head.version) \(head.status ?? 0) \(head.reason ?? "")"
+            var text = style.bold("HTTP ") + TerminalSafe.text(start)
+            if http.bodyLength > 0 { text += " (body \(http.bodyLength) bytes)" }
+            if !http.isComplete { text += style.color(" [incomplete]", .yellow) }
+            return text
+        case .websocket(let ws):
+            var text = style.bold("WebSocket \(ws.opcode.name)")
+            var details = ["\(ws.length) bytes"]
+            if ws.frameCount > 1 { details.append("\(ws.frameCount) frames") }
+            if ws.compressed { details.append("compressed") }
+            if let close = ws.close {
+                if let code = close.code { text += " \(code.rawValue)\(code.name.map { " \($0)" } ?? "")" }
+                if !close.reason.isEmpty { text += " " + quoted(close.reason) }
+            } else if ws.opcode != .binary, let body = ws.text {
+                text += " " + quoted(body)
+            } else {
+                text += " " + AddressFormatting.hexPreview(ws.payload)
+            }
+            text += " (\(details.joined(separator: ", ")))"
+            if !ws.diagnostics.isEmpty {
+                text += style.color(" ! " + ws.diagnostics.map(\.key).joined(separator: ", "), .yellow)
+            }
+            return text
+        }
+    }
+
+    func quoted(_ text: String) -> String {
+        let cut = text.count > textLimit ? String(text.prefix(textLimit)) + "…" : text
+        return "\"" + TerminalSafe.text(cut) + "\""
+    }
+
+    /// "4–9, 12" for packet numbers.
+    static func packets(_ numbers: [Int]) -> String { TreeRenderer.packetList(numbers) }
+}
+
+enum AddressFormatting {
+    static func hexPreview(_ bytes: [UInt8]) -> String {
+        let shown = bytes.prefix(16).map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ")
+        return bytes.count > 16 ? shown + " …" : shown
+    }
+}
+
+extension String {
+    /// Seconds with six decimals.
+    init(format6 seconds: Double) {
+        let micros = Int64((seconds * 1_000_000).rounded())
+        let digits = String(abs(micros % 1_000_000))
+        self = "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - digits.count) + digits
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import OsiscopeCapture
+import OsiscopeStreams
+import OsiscopeViews
+
+struct Follow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one TCP stream's bytes in order, client and server in their own colours, or its messages.",
+        discussion: """
+        Reassembled: segments are put in order, retransmissions dropped, and bytes the capture \
+        lost are marked. Control characters are shown escaped, never sent to the terminal.
+        """)
+
+    @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("The TCP stream to follow (tcp.stream, see 'osiscope streams').", valueName: "n"))
+    var stream: Int
+
+    @Flag(name: .long, help: "Show the stream's application messages instead of its bytes.")
+    var messages = false
+
+    @Flag(name: .long, help: "Show the bytes as a hex dump.")
+    var hex = false
+
+    @OptionGroup var streams: StreamDecodingOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var options = try streams.streamOptions()
+        options.guessWebSocket = true
+        let run = try CaptureRun(file: file, streams: options, follow: stream)
+        let out = Output()
+        let style = output.style
+        let list = MessageList(style: style)
+        var start: Timestamp?
+        var seen = false
+        func show() {
+            if messages {
+                for message in run.pipeline.takeMessages() where message.stream == stream {
+                    out.write(list.line(message, since: start ?? message.timestamp) + "\n")
+                    seen = true
+                }
+                return
+            }
+            _ = run.pipeline.takeMessages()
+            for event in run.pipeline.streams!.takeFollowed() {
+                seen = true
+                out.write(FollowView(style: style, hex: hex).render(event))
+            }
+        }
+        let damage = run.forEachPacket { packet in
+            if start == nil { start = packet.packet.timestamp }
+            show()
+            return true
+        }
+        run.pipeline.finish()
+        show()
+        if !seen && damage == nil {
+            printError("\(file): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
+        }
+        try run.finish(damage, output: out)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import OsiscopeCapture
+import OsiscopeStreams
+import OsiscopeViews
+
+struct Messages: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List application messages: HTTP requests and responses, WebSocket messages.",
+        discussion: """
+        Each message appears once it is complete: HTTP bodies read to their end, WebSocket \
+        fragments joined, unmasked and inflated (permessage-deflate).
+
+        Examples:
+          osiscope messages Samples/websocket-plain.pcapng
+          osiscope messages capture.pcap --stream 3 --json | jq 'select(.protocol=="websocket") | .text'
+        """
+    )
+
+    @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Only messages of this TCP stream (tcp.stream).", valueName: "n"))
+    var stream: Int?
+
+    @Flag(name: .long, help: "Print JSON Lines, one object per message (see the README).")
+    var json = false
+
+    @OptionGroup var streams: StreamDecodingOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let run = try CaptureRun(file: file, streams: try streams.streamOptions())
+        let out = Output()
+        let list = MessageList(style: output.style)
+        var start: Timestamp?
+        func show(_ messages: [ApplicationMessage]) {
+            for message in messages where stream == nil || message.stream == stream {
+                if json {
+                    out.write(MessageJSON.encode(message) + "\n")
+                } else {
+                    out.write(list.line(message, since: start ?? message.timestamp) + "\n")
+                }
+            }
+        }
+        let damage = run.forEachPacket { packet in
+            if start == nil { start = packet.packet.timestamp }
+            show(run.pipeline.takeMessages())
+            return true
+        }
+        show(run.pipeline.takeMessages())
+        try run.finish(damage, output: out)
+    }
+}

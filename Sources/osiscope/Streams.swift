@@ -1,0 +1,36 @@
+import ArgumentParser
+import OsiscopeStreams
+import OsiscopeViews
+
+struct Streams: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "streams",
+        abstract: "List TCP conversations: endpoints, protocol, packets and bytes each way, state.")
+
+    @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
+    var file: String
+
+    @Flag(name: .long, help: "Print JSON Lines, one object per conversation.")
+    var json = false
+
+    @OptionGroup var streams: StreamDecodingOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let run = try CaptureRun(file: file, streams: try streams.streamOptions())
+        let out = Output()
+        let damage = run.forEachPacket { _ in
+            _ = run.pipeline.takeMessages()
+            return true
+        }
+        run.pipeline.finish()
+        let decoder = run.pipeline.streams!
+        let summaries = (decoder.takeSummaries() + decoder.openSummaries).sorted { $0.stream < $1.stream }
+        if json {
+            for summary in summaries { out.write(StreamTable.json(summary) + "\n") }
+        } else {
+            out.write(StreamTable(style: output.style).render(summaries))
+        }
+        try run.finish(damage, output: out)
+    }
+}
