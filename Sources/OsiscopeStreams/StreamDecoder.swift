@@ -95,7 +95,8 @@ public final class StreamDecoder {
     /// is left to show them on) and into application messages.
     private func apply(_ findings: [Connection.Finding], stream: Int, connection: Connection,
                        to packet: inout DecodedPacket?) -> [ApplicationMessage] {
-        let layers = StreamLayers(stream: stream, packetNumber: packet?.packet.number ?? -1, origins: connection.origins)
+        let layers = StreamLayers(stream: stream, packetNumber: packet?.packet.number ?? -1, origins: connection.origins,
+                                  guessed: connection.summary.protocolGuessed)
         let time = packet?.packet.timestamp ?? lastTimestamp
         // A message is shown on the layer of the frame that completed it.
         var messageByLastFrame: [Int64: WebSocketMessage] = [:]

@@ -6,6 +6,8 @@ struct StreamLayers {
     let stream: Int
     let packetNumber: Int
     let origins: [Direction: StreamOrigins]
+    /// The connection is decoded as WebSocket by a guess (no handshake captured).
+    var guessed = false
 
     /// Largest payload copied into a layer; the messages view has the whole message.
     static let payloadShown = 4096
@@ -116,7 +118,8 @@ struct StreamLayers {
             }
             diagnostics += message.diagnostics.map { diagnostic($0) }
         }
-        var layer = Layer(protocolKey: "websocket", title: "WebSocket", osi: .application, offset: base,
+        let title = guessed ? "WebSocket (guessed: no handshake captured)" : "WebSocket"
+        var layer = Layer(protocolKey: "websocket", title: title, osi: .application, offset: base,
                           length: frame.frameRange.count, summary: summary, fields: fields, diagnostics: diagnostics)
         layer.source = source
         return layer

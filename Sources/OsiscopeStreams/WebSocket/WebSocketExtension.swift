@@ -107,7 +107,7 @@ public struct PerMessageDeflateSettings: Sendable, Equatable {
         self.clientNoContextTakeover = clientNoContextTakeover
         self.serverMaxWindowBits = serverMaxWindowBits
         self.clientMaxWindowBits = clientMaxWindowBits
-        self.clientMaxWindowBitsOffered = clientMaxWindowBitsOffered || clientMaxWindowBits != nil
+        self.clientMaxWindowBitsOffered = clientMaxWindowBitsOffered
     }
 
     /// Whether the compressor sending in `direction` starts each message afresh (the client's

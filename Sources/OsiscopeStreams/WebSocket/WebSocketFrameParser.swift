@@ -383,7 +383,12 @@ public struct WebSocketFrameParser: Sendable {
         let frameEnd = payloadStart + Int(candidate.payloadLength)
         guard frameEnd <= scan.count else { return ending ? .no : .needMore }
         guard rules.payloadPlausible(candidate, scan[payloadStart..<frameEnd]) else { return .no }
-        if frameEnd == scan.count { return ending ? .yes : .needMore }
+        if frameEnd == scan.count {
+            // Nothing follows to confirm it. At the end of the stream believe it, unless it
+            // is a continuation frame: nothing about those can be checked.
+            guard ending else { return .needMore }
+            return candidate.opcode == .continuation ? .no : .yes
+        }
         guard frameEnd + 2 <= scan.count else {
             return ending ? .no : .needMore
         }

@@ -95,6 +95,7 @@ public struct WebSocketMessageAssembler {
             var message = Partial(opcode: frame.opcode, compressed: false)
             append(frame, to: &message)
             message.diagnostics += diagnostics
+            if frame.opcode == .close { closeSeen = true }
             messages.append(finishControl(message))
             return messages
         }
