@@ -117,7 +117,7 @@ public final class StreamDecoder {
                 packet?.layers.append(layers.httpLayer(message, request: request))
                 messages.append(ApplicationMessage(stream: stream, direction: message.direction,
                                                    packets: connection.origins[message.direction]!.packets(for: message.range),
-                                                   timestamp: time, content: .http(message)))
+                                                   timestamp: time, content: .http(message), request: request))
             case .handshake(let handshake):
                 if let index = packet?.layers.lastIndex(where: { $0.protocolKey == "http" }) {
                     layers.handshakeFields(handshake, into: &packet!.layers[index])

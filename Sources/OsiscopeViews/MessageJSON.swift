@@ -11,7 +11,12 @@ public enum MessageJSON {
         json.addRaw("packets", JSONWriter.array(message.packets.map(String.init)))
         json.add("timestamp", message.timestamp.decimalString)
         switch message.content {
-        case .http(let http): addHTTP(http, to: &json)
+        case .http(let http):
+            addHTTP(http, to: &json)
+            if let request = message.request {
+                json.add("request_packet", request.packet)
+                json.add("time_since_request", String(format6: request.seconds))
+            }
         case .websocket(let websocket): addWebSocket(websocket, to: &json)
         }
         return json.finished()

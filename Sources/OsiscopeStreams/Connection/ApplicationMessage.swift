@@ -15,6 +15,8 @@ public struct ApplicationMessage: Sendable {
     /// When the message was complete: the time of the packet that delivered its last byte.
     public var timestamp: Timestamp
     public var content: Content
+    /// For an HTTP response: the packet that completed its request, and the time since then.
+    public var request: (packet: Int, seconds: Double)?
 
     public var protocolName: String {
         switch content {

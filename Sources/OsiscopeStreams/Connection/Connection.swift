@@ -32,6 +32,9 @@ struct Connection {
     var guessStart: [Direction: Int64] = [:]
     /// When set, reassembly events are kept here for `follow`.
     var followed: [StreamEvent]?
+    /// The first packet seen came from the server (a capture that started mid-connection, as
+    /// the WebSocket guess found from the masking): directions are swapped from then on.
+    var swapped = false
 
     init(summary: ConnectionSummary, options: StreamOptions) {
         self.summary = summary
@@ -41,11 +44,12 @@ struct Connection {
     /// Feeds the packet's segment; returns what was completed by it.
     mutating func process(_ segment: TCPSegmentInfo, from direction: Direction, packet: CapturedPacket)
         -> (findings: [Finding], analysis: [Diagnostic]) {
-        var side = summary.sides[direction]!
+        let sender = swapped ? direction.opposite : direction
+        var side = summary.sides[sender]!
         side.packets += 1
         side.payloadBytes += segment.payloadLength
         side.wireBytes += packet.originalLength
-        summary.sides[direction] = side
+        summary.sides[sender] = side
         summary.lastSeen = packet.timestamp
         if segment.has(TCPSegmentInfo.syn) && !segment.has(TCPSegmentInfo.ack) { summary.sawHandshake = true }
         if segment.has(TCPSegmentInfo.rst) { summary.state = .reset }
@@ -70,8 +74,9 @@ struct Connection {
         return findings
     }
 
-    private mutating func handle(_ events: [StreamEvent]) -> [Finding] {
+    private mutating func handle(_ rawEvents: [StreamEvent]) -> [Finding] {
         var findings: [Finding] = []
+        let events = swapped ? rawEvents.map(Self.swap) : rawEvents
         followed?.append(contentsOf: events)
         for event in events {
             switch event {
@@ -94,6 +99,17 @@ struct Connection {
             }
         }
         return findings
+    }
+
+    private static func swap(_ event: StreamEvent) -> StreamEvent {
+        switch event {
+        case .data(var chunk):
+            chunk.direction = chunk.direction.opposite
+            return .data(chunk)
+        case .gap(let direction, let at, let length): return .gap(direction.opposite, at: at, length: length)
+        case .finished(let direction): return .finished(direction.opposite)
+        case .reset(let direction): return .reset(direction.opposite)
+        }
     }
 
     // MARK: protocol choice
@@ -170,12 +186,20 @@ struct Connection {
     private mutating func startWebSocket(guess: WebSocketGuess, forced: Bool) -> [Finding] {
         summary.protocolName = "websocket"
         summary.protocolGuessed = !forced
+        var held = guessBuffer
+        if guess.directionsSwapped {
+            swapped = true
+            (summary.client, summary.server) = (summary.server, summary.client)
+            (summary.sides[.client], summary.sides[.server]) = (summary.sides[.server], summary.sides[.client])
+            (origins[.client], origins[.server]) = (origins[.server], origins[.client])
+            (held[.client], held[.server]) = (held[.server], held[.client])
+            (guessStart[.client], guessStart[.server]) = (guessStart[.server], guessStart[.client])
+        }
         let client = WebSocketStreamDecoder(direction: .client, guess: guess, maxFramePayload: options.maximumMessageBytes,
                                             maxMessageSize: options.maximumMessageBytes)
         let server = WebSocketStreamDecoder(direction: .server, guess: guess, maxFramePayload: options.maximumMessageBytes,
                                             maxMessageSize: options.maximumMessageBytes)
         mode = .webSocket(client: client, server: server)
-        let held = guessBuffer
         guessBuffer = [.client: [], .server: []]
         var findings: [Finding] = []
         for direction in Direction.allCases where !held[direction]!.isEmpty {

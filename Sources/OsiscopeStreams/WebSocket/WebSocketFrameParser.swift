@@ -20,8 +20,8 @@ public struct WebSocketFrameParser: Sendable {
     /// Whether RSV1 may be set (permessage-deflate negotiated or guessed): used only when
     /// looking for frames again after lost bytes.
     public var rsv1Allowed: Bool
-    /// After lost bytes, a frame is believed only if it ends within this many bytes and the
-    /// next frame header after it looks right too.
+    /// After lost bytes, a frame is believed only if it and the next frames after it look
+    /// right; at most this many bytes are held while judging.
     public var resyncLookahead: Int
 
     /// Offset of the next byte expected; nil before the first byte.
@@ -334,6 +334,7 @@ public struct WebSocketFrameParser: Sendable {
         scanStart = offset
         skippedFrom = offset
         lostBeforeNext = true
+        chain = nil
     }
 
     private mutating func flushSkipped(upTo offset: Int64) {
@@ -355,7 +356,7 @@ public struct WebSocketFrameParser: Sendable {
 
     /// The first index in `scan` where a plausible frame starts, or the first index that
     /// cannot be judged before more bytes arrive.
-    private func scanForHeader() -> ScanOutcome {
+    private mutating func scanForHeader() -> ScanOutcome {
         let rules = self.rules
         var index = 0
         while index < scan.count {
@@ -368,36 +369,65 @@ public struct WebSocketFrameParser: Sendable {
         return .wait(scan.count)
     }
 
-    /// A candidate is believed when its header is plausible, its payload is too (UTF-8 text,
-    /// a valid close code), and the bytes right after it start another plausible frame that
-    /// may follow it (or the stream ends there).
-    private func evaluate(at index: Int, _ rules: WebSocketFrameRules) -> Verdict {
-        let available = scan.count - index
-        guard available >= 2 else { return ending ? .no : .needMore }
-        guard rules.firstBytesPlausible(scan[index], scan[index + 1]) else { return .no }
-        let headerLength = WebSocketFrameLayout.headerLength(secondByte: scan[index + 1])
-        guard available >= headerLength else { return ending ? .no : .needMore }
-        guard let candidate = RawFrameHeader.parse(scan[index..<index + headerLength]),
-              rules.headerPlausible(candidate) else { return .no }
-        let payloadStart = index + headerLength
-        let frameEnd = payloadStart + Int(candidate.payloadLength)
-        guard frameEnd <= scan.count else { return ending ? .no : .needMore }
-        guard rules.payloadPlausible(candidate, scan[payloadStart..<frameEnd]) else { return .no }
-        if frameEnd == scan.count {
-            // Nothing follows to confirm it. At the end of the stream believe it, unless it
-            // is a continuation frame: nothing about those can be checked.
+    /// Frames that must chain plausibly from a candidate before it is believed.
+    private static let confirmationDepth = 3
+
+    /// How far the chain of a candidate that waits for more bytes has been checked, so that
+    /// each feed goes on from there instead of checking its frames again.
+    private struct ChainProgress: Sendable {
+        var candidate: Int64
+        var position: Int64
+        var count = 0
+        var previous: RawFrameHeader?
+        var first: RawFrameHeader?
+    }
+
+    private var chain: ChainProgress?
+
+    /// A candidate is believed when it starts a chain of `confirmationDepth` plausible frames
+    /// (headers, payloads: UTF-8 text, valid close codes; and an order fragments may come in),
+    /// or, at the end of the stream, a chain that reaches the end (a lone continuation frame
+    /// is not enough: nothing about it can be checked).
+    private mutating func evaluate(at index: Int, _ rules: WebSocketFrameRules) -> Verdict {
+        let candidate = scanStart + Int64(index)
+        var progress = chain?.candidate == candidate ? chain! : ChainProgress(candidate: candidate, position: candidate)
+        let verdict = follow(&progress, rules)
+        chain = verdict == .needMore ? progress : nil
+        return verdict
+    }
+
+    private func follow(_ progress: inout ChainProgress, _ rules: WebSocketFrameRules) -> Verdict {
+        let ending = self.ending
+        func atEnd() -> Verdict {
             guard ending else { return .needMore }
-            return candidate.opcode == .continuation ? .no : .yes
+            if progress.count >= 2 { return .yes }
+            if progress.count == 1, progress.first?.opcode != .continuation { return .yes }
+            return .no
         }
-        guard frameEnd + 2 <= scan.count else {
-            return ending ? .no : .needMore
+        let origin = Int(progress.candidate - scanStart)
+        while progress.count < Self.confirmationDepth {
+            let position = Int(progress.position - scanStart)
+            let available = scan.count - position
+            guard available >= 2 else { return atEnd() }
+            guard rules.firstBytesPlausible(scan[position], scan[position + 1]) else { return .no }
+            let headerLength = WebSocketFrameLayout.headerLength(secondByte: scan[position + 1])
+            guard available >= headerLength else { return atEnd() }
+            guard let header = RawFrameHeader.parse(scan[position..<position + headerLength]),
+                  rules.headerPlausible(header) else { return .no }
+            if let previous = progress.previous, !WebSocketFrameRules.sequencePlausible(previous, header) { return .no }
+            let payloadStart = position + headerLength
+            let frameEnd = payloadStart + Int(header.payloadLength)
+            if frameEnd - origin > resyncLookahead + WebSocketFrameLayout.maxHeaderLength * Self.confirmationDepth {
+                // Too far to hold: a plausible header after verified frames will do.
+                return progress.count >= 1 ? .yes : .no
+            }
+            guard frameEnd <= scan.count else { return atEnd() }
+            guard rules.payloadPlausible(header, scan[payloadStart..<frameEnd]) else { return .no }
+            progress.count += 1
+            if progress.first == nil { progress.first = header }
+            progress.previous = header
+            progress.position = scanStart + Int64(frameEnd)
         }
-        guard rules.firstBytesPlausible(scan[frameEnd], scan[frameEnd + 1]) else { return .no }
-        let nextLength = WebSocketFrameLayout.headerLength(secondByte: scan[frameEnd + 1])
-        guard frameEnd + nextLength <= scan.count else { return ending ? .no : .needMore }
-        guard let next = RawFrameHeader.parse(scan[frameEnd..<frameEnd + nextLength]),
-              next.lengthIsMinimal, !next.lengthHighBitSet,
-              WebSocketFrameRules.sequencePlausible(candidate, next) else { return .no }
         return .yes
     }
 }
