@@ -36,9 +36,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "OsiscopeCaptureTests", dependencies: ["OsiscopeCapture"]),
-        .testTarget(name: "OsiscopeWireTests", dependencies: ["OsiscopeWire"]),
-        .testTarget(name: "OsiscopeStreamsTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire"]),
+        // Helpers shared by the test targets (a seeded random generator).
+        .target(name: "OsiscopeTestSupport", path: "Tests/Support"),
+        .testTarget(name: "OsiscopeCaptureTests", dependencies: ["OsiscopeCapture", "OsiscopeTestSupport"]),
+        .testTarget(name: "OsiscopeWireTests", dependencies: ["OsiscopeWire", "OsiscopeTestSupport"]),
+        .testTarget(
+            name: "OsiscopeStreamsTests",
+            dependencies: [
+                "OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire", "OsiscopeTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "OsiscopeCLITests", dependencies: ["osiscope"]),
         .testTarget(name: "ConformanceTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire"]),
         .testTarget(

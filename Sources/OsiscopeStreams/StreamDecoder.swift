@@ -129,7 +129,7 @@ public final class StreamDecoder {
                 packet?.layers.append(layers.webSocketLayer(frame, direction, message: message))
             case .webSocketMessage(let message):
                 messages.append(ApplicationMessage(stream: stream, direction: message.direction,
-                                                   packets: connection.origins[message.direction]!.packets(for: message.streamRange),
+                                                   packets: connection.origins[message.direction]!.packets(for: message.frameRanges),
                                                    timestamp: time, content: .websocket(message)))
             case .diagnostic(let diagnostic, _):
                 let converted = layers.diagnostic(diagnostic)

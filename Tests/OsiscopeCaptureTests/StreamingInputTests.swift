@@ -1,3 +1,4 @@
+import OsiscopeTestSupport
 import Foundation
 import Testing
 @testable import OsiscopeCapture
@@ -18,7 +19,7 @@ import Testing
         case .whole: return [bytes]
         case .byteByByte: return bytes.map { [$0] }
         case .random:
-            var generator = SplitMix(seed: seed)
+            var generator = SplitMix64(seed: seed)
             var result: [[UInt8]] = []
             var at = 0
             while at < bytes.count {
@@ -83,15 +84,3 @@ import Testing
     }
 }
 
-/// A small seeded generator so random splits are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

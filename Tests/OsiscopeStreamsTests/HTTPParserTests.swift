@@ -1,3 +1,4 @@
+import OsiscopeTestSupport
 import Testing
 @testable import OsiscopeStreams
 

@@ -1,3 +1,4 @@
+import OsiscopeTestSupport
 import Testing
 @testable import OsiscopeStreams
 
@@ -33,7 +34,7 @@ struct HTTPRobustnessTests {
     ]
 
     static func mutate(_ steps: [HTTPStep], seed: UInt64) -> [HTTPStep] {
-        var random = HTTPSplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         var result: [HTTPStep] = []
         for step in steps {
             guard case .send(let direction, var data) = step else {
@@ -79,7 +80,7 @@ struct HTTPRobustnessTests {
     @Test("random bytes after a valid request")
     func randomBytes() {
         for seed in UInt64(1)...60 {
-            var random = HTTPSplitMix64(seed: seed)
+            var random = SplitMix64(seed: seed)
             let noise = (0..<(20 + Int(random.next() % 200))).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             let steps: [HTTPStep] = [
                 .send(.client, http("GET / HTTP/1.1\r\n\r\n") + noise),

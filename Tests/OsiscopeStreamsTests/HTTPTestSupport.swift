@@ -1,21 +1,6 @@
+import OsiscopeTestSupport
 import Testing
 @testable import OsiscopeStreams
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny seeded generator, so "random" splits are the
-/// same on every run and a failure can be replayed from its seed.
-struct HTTPSplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// What happens on a connection, in order: bytes sent, bytes lost by the capture, FINs.
 enum HTTPStep {
@@ -99,7 +84,7 @@ struct HTTPScript {
     func run(_ split: HTTPSplit) -> HTTPRun {
         var parser = HTTPConversationParser(options: options, startsMidStream: startsMidStream)
         var offsets: [Direction: Int64] = [.client: 0, .server: 0]
-        var generator = HTTPSplitMix64(seed: { if case .random(let seed) = split { seed } else { 0 } }())
+        var generator = SplitMix64(seed: { if case .random(let seed) = split { seed } else { 0 } }())
         var result = HTTPRun()
         var switched = false
 

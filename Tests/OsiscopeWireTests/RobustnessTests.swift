@@ -1,33 +1,7 @@
+import OsiscopeTestSupport
 import OsiscopeCapture
 @testable import OsiscopeWire
 import Testing
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a small seeded generator, so every run of the
-/// robustness tests decodes the same byte arrays and a failure can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// `count` random bytes, eight from each 64-bit value.
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var word: UInt64 = 0
-        for index in 0..<count {
-            if index % 8 == 0 { word = next() }
-            bytes[index] = UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
-        }
-        return bytes
-    }
-}
 
 /// Everything a decoded packet claims about where its parts are that does not fit its bytes.
 func boundsViolations(_ decoded: DecodedPacket) -> [String] {

@@ -116,7 +116,8 @@ struct StreamLayers {
                 fields.append(Field(WebSocketFields.text, .text(cut), offset: at, length: Int(frame.payloadLength),
                                     generated: message.frameCount > 1 || message.compressed))
             }
-            diagnostics += message.diagnostics.map { diagnostic($0) }
+            // A message repeats its frames' own problems; show each once.
+            diagnostics += message.diagnostics.filter { !frame.diagnostics.contains($0) }.map { diagnostic($0) }
         }
         let title = guessed ? "WebSocket (guessed: no handshake captured)" : "WebSocket"
         var layer = Layer(protocolKey: "websocket", title: title, osi: .application, offset: base,

@@ -53,6 +53,16 @@ struct StreamOrigins: Sendable {
         return numbers
     }
 
+    /// Packet numbers holding the bytes of several ranges (a message's frames, without the
+    /// control frames sent between them), without repeats, in order.
+    func packets(for ranges: [Range<Int64>]) -> [Int] {
+        var numbers: [Int] = []
+        for range in ranges {
+            for number in packets(for: range) where !numbers.contains(number) { numbers.append(number) }
+        }
+        return numbers
+    }
+
     /// Where `range` lies in one packet's data, when that packet holds all of it.
     func packetLocation(of range: Range<Int64>, in packetNumber: Int) -> Range<Int>? {
         for entry in entries(overlapping: range) where entry.packetNumber == packetNumber {
