@@ -14,6 +14,9 @@ public final class PacketPipeline {
     public private(set) var packetsRead = 0
     private var completed: [ApplicationMessage] = []
     private var finished = false
+    /// Keep completed messages for `takeMessages`; off for callers that only show packets,
+    /// so that a long capture's messages do not pile up.
+    public var collectsMessages = true
 
     public init(reader: CaptureReader, streams: StreamDecoder? = StreamDecoder()) {
         self.reader = reader
@@ -31,8 +34,9 @@ public final class PacketPipeline {
         var decoded = PacketDecoder.decode(captured)
         let placement = tracker.track(&decoded)
         if let streams {
-            completed += streams.forget(streams: tracker.takeForgottenStreams())
-            if let placement { completed += streams.process(&decoded, placement: placement) }
+            var messages = streams.forget(streams: tracker.takeForgottenStreams())
+            if let placement { messages += streams.process(&decoded, placement: placement) }
+            if collectsMessages { completed += messages }
         }
         return decoded
     }
@@ -42,7 +46,8 @@ public final class PacketPipeline {
     public func finish() {
         guard !finished, let streams else { return }
         finished = true
-        completed += streams.finish()
+        let messages = streams.finish()
+        if collectsMessages { completed += messages }
     }
 
     /// Application messages completed since the last call, in order of completion.

@@ -11,8 +11,10 @@ public final class StreamDecoder {
     /// Requests waiting for an answer, per stream: request index → packet and time.
     private var requests: [Int: [Int: (packet: Int, time: Timestamp)]] = [:]
     private var lastTimestamp = Timestamp(seconds: 0, nanoseconds: 0)
-    /// Summaries of connections that ended or were forgotten, until someone takes them.
+    /// Summaries of connections that ended or were forgotten, until someone takes them; kept
+    /// only when asked for, since a long capture has very many.
     private var doneSummaries: [ConnectionSummary] = []
+    public var keepsSummaries = false
 
     /// The stream whose reassembly events `takeFollowed` hands out (`osiscope follow`).
     public let followedStream: Int?
@@ -36,7 +38,7 @@ public final class StreamDecoder {
     public func process(_ packet: inout DecodedPacket, placement: ConversationTracker.Placement) -> [ApplicationMessage] {
         guard let transport = packet.transport, let segment = transport.tcp else { return [] }
         lastTimestamp = packet.packet.timestamp
-        if placement.isNew, let old = connections.removeValue(forKey: placement.stream) {
+        if placement.isNew, let old = connections.removeValue(forKey: placement.stream), keepsSummaries {
             doneSummaries.append(old.summary)
         }
         var connection = connections[placement.stream] ?? Connection(
@@ -69,7 +71,7 @@ public final class StreamDecoder {
             guard var connection = connections.removeValue(forKey: stream) else { continue }
             var none: DecodedPacket?
             messages += apply(connection.finish(), stream: stream, connection: connection, to: &none)
-            doneSummaries.append(connection.summary)
+            if keepsSummaries { doneSummaries.append(connection.summary) }
             requests[stream] = nil
         }
         return messages

@@ -52,6 +52,7 @@ struct Inspect: ParsableCommand {
             throw ExitStatus.usage
         }
         let run = try CaptureRun(file: file, streams: try streams.streamOptions())
+        run.pipeline.collectsMessages = false
         let out = Output()
         let style = output.style
         let tree = TreeRenderer(style: style, explain: explain)

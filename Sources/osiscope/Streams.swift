@@ -18,11 +18,10 @@ struct Streams: ParsableCommand {
 
     func run() throws {
         let run = try CaptureRun(file: file, streams: try streams.streamOptions())
+        run.pipeline.collectsMessages = false
+        run.pipeline.streams!.keepsSummaries = true
         let out = Output()
-        let damage = run.forEachPacket { _ in
-            _ = run.pipeline.takeMessages()
-            return true
-        }
+        let damage = run.forEachPacket { _ in true }
         run.pipeline.finish()
         let decoder = run.pipeline.streams!
         let summaries = (decoder.takeSummaries() + decoder.openSummaries).sorted { $0.stream < $1.stream }
