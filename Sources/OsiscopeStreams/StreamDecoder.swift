@@ -49,7 +49,11 @@ public final class StreamDecoder {
                 firstSeen: packet.packet.timestamp, lastSeen: packet.packet.timestamp),
             options: options)
         if placement.stream == followedStream && connection.followed == nil { connection.followed = [] }
-        let (findings, analysis) = connection.process(segment, from: placement.direction, packet: packet.packet)
+        var (findings, analysis) = connection.process(segment, from: placement.direction, packet: packet.packet)
+        // Both sides closed (or one reset): flush what is left now, and drop the decoding state
+        // below, so that memory follows the connections still open.
+        let ending = connection.summary.state != .open && !connection.isReleased
+        if ending { findings += connection.finish() }
         if let index = packet.layers.firstIndex(where: { $0.protocolKey == "tcp" }) {
             packet.layers[index].diagnostics += analysis
         }
@@ -60,6 +64,7 @@ public final class StreamDecoder {
             // The payload is explained by the application layers now.
             packet.layers.removeAll { $0.protocolKey == "data" }
         }
+        if ending { connection.release() }
         connections[placement.stream] = connection
         return messages
     }

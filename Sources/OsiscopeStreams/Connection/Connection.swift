@@ -58,7 +58,19 @@ struct Connection {
         return (handle(events), analysis)
     }
 
+    /// True once the connection ended and its decoding state was dropped; only counts go on.
+    private(set) var isReleased = false
+
+    mutating func release() {
+        isReleased = true
+        reassembler = TCPReassembler()
+        origins = [.client: StreamOrigins(), .server: StreamOrigins()]
+        mode = .opaque
+        guessBuffer = [.client: [], .server: []]
+    }
+
     mutating func finish() -> [Finding] {
+        guard !isReleased else { return [] }
         var findings = handle(reassembler.flush())
         switch mode {
         case .http(var parser):
