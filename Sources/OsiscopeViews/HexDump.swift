@@ -20,6 +20,20 @@ public struct HexDump: Sendable {
             style.background(" \(layer.protocolKey) ", index) + " \(layer.offset)–\(layer.offset + layer.length - 1)"
         }
         var lines = ["  " + legend.joined(separator: "  ")]
+        lines += rows(bytes, owner: owner)
+        // Bytes that exist only after decoding (a WebSocket payload with its mask removed) get a
+        // dump of their own, as Wireshark's extra byte-source tabs.
+        for layer in packet.layers where layer.protocolKey == "websocket" {
+            guard let payload = layer.field("websocket.payload"), payload.note?.contains("unmasked") == true,
+                  case .bytes(let unmasked) = payload.value, !unmasked.isEmpty else { continue }
+            lines.append("  " + style.dim("unmasked payload of the WebSocket frame at \(layer.offset) (\(unmasked.count) bytes)"))
+            lines += rows(unmasked, owner: [Int](repeating: -1, count: unmasked.count))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func rows(_ bytes: [UInt8], owner: [Int]) -> [String] {
+        var lines: [String] = []
         for lineStart in stride(from: 0, to: bytes.count, by: 16) {
             var hex = ""
             var ascii = ""
@@ -42,6 +56,6 @@ public struct HexDump: Sendable {
             }
             lines.append("  " + style.dim(String(lineStart, radix: 16).leftPadded(4)) + "  " + hex + " " + ascii)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 }

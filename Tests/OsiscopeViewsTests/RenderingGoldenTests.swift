@@ -40,6 +40,16 @@ import OsiscopeWire
         try GoldenFile.check(TreeRenderer(style: TerminalStyle(enabled: true)).render(syn), against: "http-syn.tree.ansi")
     }
 
+    @Test func webSocketFrameWithItsUnmaskedPayload() throws {
+        let frame = try Self.packet(8, of: "websocket-ipv6.pcap")
+        try GoldenFile.check(TreeRenderer().render(frame) + HexDump().render(frame), against: "websocket-frame.txt")
+    }
+
+    @Test func webSocketUpgradeResponseShowsTheCheckedAccept() throws {
+        let response = try Self.packet(6, of: "websocket-ipv6.pcap")
+        try GoldenFile.check(PacketJSON.encode(response) + "\n", against: "websocket-101.json")
+    }
+
     @Test func jsonLinesContract() throws {
         let syn = try Self.packet(1, of: "http-keepalive.pcap")
         try GoldenFile.check(PacketJSON.encode(syn) + "\n", against: "http-syn.json")
