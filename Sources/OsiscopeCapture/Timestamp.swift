@@ -53,7 +53,8 @@ public struct Timestamp: Sendable, Hashable, Comparable {
 
     /// Seconds between two timestamps as a Double, for display only.
     public func seconds(since earlier: Timestamp) -> Double {
-        Double(seconds - earlier.seconds) + (Double(nanoseconds) - Double(earlier.nanoseconds)) / 1e9
+        // In Double: hostile timestamps can be any Int64, and their difference must not trap.
+        (Double(seconds) - Double(earlier.seconds)) + (Double(nanoseconds) - Double(earlier.nanoseconds)) / 1e9
     }
 
     static func powerOfTen(_ exponent: UInt8) -> UInt64 {

@@ -33,8 +33,9 @@ public final class PacketPipeline {
         packetsRead += 1
         var decoded = PacketDecoder.decode(captured)
         let placement = tracker.track(&decoded)
+        let forgotten = tracker.takeForgottenStreams()
         if let streams {
-            var messages = streams.forget(streams: tracker.takeForgottenStreams())
+            var messages = streams.forget(streams: forgotten)
             if let placement { messages += streams.process(&decoded, placement: placement) }
             if collectsMessages { completed += messages }
         }

@@ -24,14 +24,19 @@ public final class StreamDecoder {
         followedStream = stream
     }
 
+    /// Events of the followed stream flushed when its connection was finished or forgotten.
+    private var finalFollowed: [StreamEvent] = []
+
     /// Reassembly events of the followed stream since the last call, in stream order.
     public func takeFollowed() -> [StreamEvent] {
-        guard let stream = followedStream, var connection = connections[stream] else { return [] }
-        defer {
+        var events = finalFollowed
+        finalFollowed = []
+        if let stream = followedStream, var connection = connections[stream] {
+            events += connection.followed ?? []
             connection.followed = []
             connections[stream] = connection
         }
-        return connection.followed ?? []
+        return events
     }
 
     /// Processes one tracked packet; returns the messages it completed.
@@ -64,7 +69,10 @@ public final class StreamDecoder {
             // The payload is explained by the application layers now.
             packet.layers.removeAll { $0.protocolKey == "data" }
         }
-        if ending { connection.release() }
+        if ending {
+            connection.release()
+            requests[placement.stream] = nil
+        }
         connections[placement.stream] = connection
         return messages
     }
@@ -76,6 +84,7 @@ public final class StreamDecoder {
             guard var connection = connections.removeValue(forKey: stream) else { continue }
             var none: DecodedPacket?
             messages += apply(connection.finish(), stream: stream, connection: connection, to: &none)
+            if stream == followedStream { finalFollowed += connection.followed ?? [] }
             if keepsSummaries { doneSummaries.append(connection.summary) }
             requests[stream] = nil
         }
@@ -106,17 +115,25 @@ public final class StreamDecoder {
                                   guessed: connection.summary.protocolGuessed)
         let time = packet?.packet.timestamp ?? lastTimestamp
         // A message is shown on the layer of the frame that completed it.
-        var messageByLastFrame: [Int64: WebSocketMessage] = [:]
+        var messageByLastFrame: [FrameKey: WebSocketMessage] = [:]
         for case .webSocketMessage(let message) in findings {
-            if let last = message.frameRanges.last { messageByLastFrame[last.lowerBound] = message }
+            if let last = message.frameRanges.last {
+                messageByLastFrame[FrameKey(direction: message.direction, offset: last.lowerBound)] = message
+            }
         }
         var messages: [ApplicationMessage] = []
         for finding in findings {
             switch finding {
             case .httpMessage(let message):
                 var request: (packet: Int, seconds: Double)?
-                if message.direction == .client {
-                    requests[stream, default: [:]][message.index] = (packet?.packet.number ?? -1, time)
+                if message.direction == .client, let number = packet?.packet.number {
+                    var waiting = requests[stream, default: [:]]
+                    waiting[message.index] = (number, time)
+                    // Requests never answered must not pile up: keep the newest ones, as the parser does.
+                    if waiting.count > options.http.maxPendingRequests, let oldest = waiting.keys.min() {
+                        waiting[oldest] = nil
+                    }
+                    requests[stream] = waiting
                 } else if let answered = message.answers, let seen = requests[stream]?[answered] {
                     request = (seen.packet, time.seconds(since: seen.time))
                     if !message.head.isInterim { requests[stream]?[answered] = nil }
@@ -132,7 +149,7 @@ public final class StreamDecoder {
                     packet?.diagnostics += handshake.diagnostics.map { layers.diagnostic($0) }
                 }
             case .frame(let frame, let direction):
-                let message = messageByLastFrame[frame.headerRange.lowerBound].flatMap { $0.direction == direction ? $0 : nil }
+                let message = messageByLastFrame[FrameKey(direction: direction, offset: frame.headerRange.lowerBound)]
                 packet?.layers.append(layers.webSocketLayer(frame, direction, message: message))
             case .webSocketMessage(let message):
                 messages.append(ApplicationMessage(stream: stream, direction: message.direction,
@@ -147,4 +164,10 @@ public final class StreamDecoder {
         }
         return messages
     }
+}
+
+/// A frame's place: which direction, and the stream offset of its header.
+private struct FrameKey: Hashable {
+    var direction: Direction
+    var offset: Int64
 }

@@ -30,7 +30,7 @@ public struct FollowView: Sendable {
             }
             // Show text as text (lines kept), and escape everything else.
             let text = String(decoding: chunk.bytes, as: UTF8.self)
-            let safe = TerminalSafe.text(text).replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\r", with: "")
+            let safe = TerminalSafe.text(text, keepingLineBreaks: true)
             return heading + "\n" + style.color(safe, color) + (safe.hasSuffix("\n") ? "" : "\n")
         case .gap(let direction, let at, let length):
             return style.color("── [\(length) bytes of the \(direction.rawValue) stream missing at \(at)]", .yellow) + "\n"

@@ -51,7 +51,7 @@ public enum MessageJSON {
                 if let name = code.name { json.add("close_meaning", name) }
             }
             json.add("close_reason", close.reason)
-        } else if message.opcode != .binary, let text = message.text {
+        } else if [.text, .ping, .pong].contains(message.opcode), let text = message.text {
             json.add("text", text)
         } else {
             json.add("data_base64", Data(message.payload).base64EncodedString())

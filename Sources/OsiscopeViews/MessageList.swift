@@ -33,7 +33,7 @@ public struct MessageList: Sendable {
             if let close = ws.close {
                 if let code = close.code { text += " \(code.rawValue)\(code.name.map { " \($0)" } ?? "")" }
                 if !close.reason.isEmpty { text += " " + quoted(close.reason) }
-            } else if ws.opcode != .binary, let body = ws.text {
+            } else if [.text, .ping, .pong].contains(ws.opcode), let body = ws.text {
                 text += " " + quoted(body)
             } else {
                 text += " " + AddressFormatting.hexPreview(ws.payload)
@@ -59,14 +59,5 @@ enum AddressFormatting {
     static func hexPreview(_ bytes: [UInt8]) -> String {
         let shown = bytes.prefix(16).map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ")
         return bytes.count > 16 ? shown + " …" : shown
-    }
-}
-
-extension String {
-    /// Seconds with six decimals.
-    init(format6 seconds: Double) {
-        let micros = Int64((seconds * 1_000_000).rounded())
-        let digits = String(abs(micros % 1_000_000))
-        self = "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - digits.count) + digits
     }
 }

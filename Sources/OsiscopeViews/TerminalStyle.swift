@@ -41,10 +41,22 @@ public struct TerminalStyle: Sendable {
 /// Makes text from a capture safe to print: control characters (which could move the
 /// cursor, change colours or retitle the terminal) are replaced by visible escapes.
 public enum TerminalSafe {
-    public static func text(_ string: String) -> String {
+    ///
+    /// With `keepingLineBreaks` (for payloads shown as running text), line feeds stay line
+    /// feeds, a carriage return before one is dropped, and a backslash is doubled so that an
+    /// escape can never be mistaken for the bytes it stands for.
+    public static func text(_ string: String, keepingLineBreaks: Bool = false) -> String {
         var result = ""
         result.reserveCapacity(string.utf8.count)
-        for scalar in string.unicodeScalars {
+        var scalars = string.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
+            if keepingLineBreaks {
+                if scalar == "\n" { result += "\n"; continue }
+                if scalar == "\r" && next == "\n" { continue }
+                if scalar == "\\" { result += "\\\\"; continue }
+            }
             switch scalar.value {
             case 0x09: result += "\\t"
             case 0x0A: result += "\\n"

@@ -27,9 +27,8 @@ struct Follow: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var options = try streams.streamOptions()
-        options.guessWebSocket = true
-        let run = try CaptureRun(file: file, streams: options, follow: stream)
+        let options = try streams.streamOptions()
+        let run = try CaptureRun(file: file, streams: options, follow: messages ? nil : stream)
         let out = Output()
         let style = output.style
         let list = MessageList(style: style)

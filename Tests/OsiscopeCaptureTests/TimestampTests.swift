@@ -25,6 +25,14 @@ import Testing
         #expect(TimestampResolution(ifTsresol: 0x8A) == .binary(10))
     }
 
+    @Test func hostileTimestampsDoNotTrap() {
+        // pcapng allows any 64-bit count and offset; differences are computed without overflow.
+        let early = Timestamp(seconds: Int64.min + 1, nanoseconds: 0)
+        let late = Timestamp(seconds: Int64.max, nanoseconds: 999_999_999)
+        #expect(late.seconds(since: early) > 1e18)
+        #expect(early.seconds(since: late) < -1e18)
+    }
+
     @Test func appliesTheOffset() {
         #expect(Timestamp(units: 5_000_000, resolution: .microseconds, offsetSeconds: 10).seconds == 15)
     }

@@ -22,6 +22,13 @@ import OsiscopeWire
         #expect(text.contains("Comment: \\x1b[2Jgotcha"))
     }
 
+    @Test func followedTextKeepsLinesButNothingElse() {
+        #expect(TerminalSafe.text("GET / HTTP/1.1\r\nHost: a\r\n", keepingLineBreaks: true) == "GET / HTTP/1.1\nHost: a\n")
+        // A literal backslash-n in a JSON body must not turn into a line break.
+        #expect(TerminalSafe.text("{\"a\":\"x\\ny\"}", keepingLineBreaks: true) == "{\"a\":\"x\\\\ny\"}")
+        #expect(TerminalSafe.text("bell\u{07}\rover", keepingLineBreaks: true) == "bell\\x07\\rover")
+    }
+
     @Test func jsonStringsAreOneLineAndEscaped() {
         #expect(JSONWriter.quoted("a\"b\\c\nd\u{01}\u{1B}") == "\"a\\\"b\\\\c\\nd\\u0001\\u001b\"")
         #expect(JSONWriter.quoted("\u{2028}") == "\"\\u2028\"")

@@ -105,7 +105,9 @@ struct Connection {
                     findings += httpFindings(parser.close(from: direction))
                     mode = .http(parser)
                 }
-                if reassembler.isFinished(direction.opposite) && summary.state != .reset { summary.state = .closed }
+                // The reassembler counts directions as captured; `direction` may be swapped.
+                let other = swapped ? direction : direction.opposite
+                if reassembler.isFinished(other) && summary.state != .reset { summary.state = .closed }
             case .reset:
                 summary.state = .reset
             }

@@ -95,7 +95,9 @@ struct StreamLayers {
         if frame.payload.count > shown.count || frame.payloadLength > UInt64(frame.payload.count) {
             note.append("first \(shown.count) of \(frame.payloadLength) bytes")
         }
-        fields.append(Field(WebSocketFields.payload, .bytes(shown), offset: at, length: Int(frame.payloadLength),
+        // A hostile header can announce up to 2^63 bytes: lengths shown are clamped to what can exist.
+        let payloadLength = Int(min(frame.payloadLength, UInt64(Int32.max)))
+        fields.append(Field(WebSocketFields.payload, .bytes(shown), offset: at, length: payloadLength,
                             note: note.isEmpty ? nil : "(\(note.joined(separator: ", ")))"))
         var summary = "\(frame.opcode.name.capitalized)\(frame.fin ? " [FIN]" : "")\(frame.masked ? " [MASKED]" : "")"
             + "\(frame.rsv1 ? " [RSV1]" : "") \(frame.payloadLength) bytes"
@@ -110,10 +112,10 @@ struct StreamLayers {
                     summary += " code \(code.rawValue)"
                 }
                 fields.append(Field(WebSocketFields.closeReason, .text(close.reason), offset: at + 2,
-                                    length: max(0, Int(frame.payloadLength) - 2)))
+                                    length: max(0, payloadLength - 2)))
             } else if message.opcode == .text || message.opcode == .ping || message.opcode == .pong, let text = message.text {
                 let cut = text.count > Self.payloadShown ? String(text.prefix(Self.payloadShown)) + "…" : text
-                fields.append(Field(WebSocketFields.text, .text(cut), offset: at, length: Int(frame.payloadLength),
+                fields.append(Field(WebSocketFields.text, .text(cut), offset: at, length: payloadLength,
                                     generated: message.frameCount > 1 || message.compressed))
             }
             // A message repeats its frames' own problems; show each once.
@@ -121,7 +123,7 @@ struct StreamLayers {
         }
         let title = guessed ? "WebSocket (guessed: no handshake captured)" : "WebSocket"
         var layer = Layer(protocolKey: "websocket", title: title, osi: .application, offset: base,
-                          length: frame.frameRange.count, summary: summary, fields: fields, diagnostics: diagnostics)
+                          length: frame.headerLength + payloadLength, summary: summary, fields: fields, diagnostics: diagnostics)
         layer.source = source
         return layer
     }
@@ -153,9 +155,11 @@ struct StreamLayers {
 }
 
 extension String {
-    /// Seconds with six decimals, "0.000213".
-    init(format6 seconds: Double) {
-        let micros = Int64((seconds * 1_000_000).rounded())
+    /// Seconds with six decimals, "0.000213"; absurd values (from hostile timestamps) are clamped.
+    public init(format6 seconds: Double) {
+        let limit = 1e12
+        let clamped = seconds.isFinite ? Swift.min(Swift.max(seconds, -limit), limit) : 0
+        let micros = Int64((clamped * 1_000_000).rounded())
         let whole = micros / 1_000_000, fraction = abs(micros % 1_000_000)
         let digits = String(fraction)
         self = "\(micros < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: 6 - digits.count) + digits

@@ -9,11 +9,15 @@ import OsiscopeWire
 public struct TCPReassembler: Sendable {
     /// Most bytes held behind a hole per direction before the hole is declared a gap.
     public var maximumPendingBytes = 4 << 20
+    /// Most segments held behind a hole per direction (bounds the work per packet too).
+    public var maximumPendingSegments = 4096
     /// Most recently delivered bytes kept per direction to compare retransmissions with.
     public var retainedBytes = 64 << 10
 
     struct PendingSegment: Sendable {
         var offset: Int64
+        /// Payload length the segment declared (more than `bytes` when the snap length cut it).
+        var declaredLength: Int64
         var bytes: ArraySlice<UInt8>
         var packetNumber: Int
         var packetOffset: Int
@@ -28,7 +32,8 @@ public struct TCPReassembler: Sendable {
         var highest: Int64 = 0
         var highestTime = Timestamp(seconds: 0, nanoseconds: 0)
         var pending: [PendingSegment] = []
-        var pendingBytes = 0
+        /// Declared bytes held in `pending`, cut ones included, so the limit holds for them too.
+        var pendingBytes: Int64 = 0
         var finOffset: Int64?
         var finished = false
         /// The tail of the delivered stream, to compare retransmitted bytes with.
@@ -49,7 +54,8 @@ public struct TCPReassembler: Sendable {
         -> (events: [StreamEvent], analysis: [Diagnostic]) {
         var events: [StreamEvent] = []
         var analysis: [Diagnostic] = []
-        var half = halves[direction]!
+        // Taken out of the dictionary so that appending to its buffers does not copy them.
+        var half = halves.removeValue(forKey: direction)!
         let isSYN = segment.has(TCPSegmentInfo.syn), isFIN = segment.has(TCPSegmentInfo.fin)
         let isRST = segment.has(TCPSegmentInfo.rst)
 
@@ -88,15 +94,15 @@ public struct TCPReassembler: Sendable {
 
         // An acknowledgment past a hole in the other direction means the receiver has those
         // bytes: the capture missed them and they will not come again.
-        if segment.has(TCPSegmentInfo.ack), var other = halves[direction.opposite], let otherSpace = other.space,
-           !other.pending.isEmpty {
-            let acked = otherSpace.offset(of: segment.acknowledgment, near: other.delivered)
+        if segment.has(TCPSegmentInfo.ack), halves[direction.opposite]!.space != nil, !halves[direction.opposite]!.pending.isEmpty {
+            var other = halves.removeValue(forKey: direction.opposite)!
+            let acked = other.space!.offset(of: segment.acknowledgment, near: other.delivered)
             flushHoles(upTo: acked, in: &other, direction: direction.opposite, events: &events)
             halves[direction.opposite] = other
         }
         if isRST {
             for side in Direction.allCases {
-                var state = halves[side]!
+                var state = halves.removeValue(forKey: side)!
                 flushHoles(upTo: Int64.max, in: &state, direction: side, events: &events)
                 halves[side] = state
             }
@@ -110,7 +116,7 @@ public struct TCPReassembler: Sendable {
     public mutating func flush() -> [StreamEvent] {
         var events: [StreamEvent] = []
         for side in Direction.allCases {
-            var state = halves[side]!
+            var state = halves.removeValue(forKey: side)!
             flushHoles(upTo: Int64.max, in: &state, direction: side, events: &events)
             halves[side] = state
             finishIfDone(side, events: &events)
@@ -144,7 +150,7 @@ public struct TCPReassembler: Sendable {
             packetOffset += overlap
             offset = half.delivered
         }
-        let segment = PendingSegment(offset: offset, bytes: bytes, packetNumber: packet.number,
+        let segment = PendingSegment(offset: offset, declaredLength: end - offset, bytes: bytes, packetNumber: packet.number,
                                      packetOffset: packetOffset, timestamp: packet.timestamp)
         if offset == half.delivered {
             deliver(segment, declaredEnd: end, into: &half, direction: direction, events: &events)
@@ -166,6 +172,7 @@ public struct TCPReassembler: Sendable {
         let capturedEnd = segment.offset + Int64(segment.bytes.count)
         if declaredEnd > capturedEnd {
             events.append(.gap(direction, at: capturedEnd, length: declaredEnd - capturedEnd))
+            half.recent.removeAll(keepingCapacity: true) // It must stay the bytes just before `delivered`.
         }
         half.delivered = max(half.delivered, declaredEnd)
     }
@@ -175,8 +182,8 @@ public struct TCPReassembler: Sendable {
         if half.pending.contains(where: { $0.offset == segment.offset && $0.bytes.count >= segment.bytes.count }) { return }
         let index = half.pending.firstIndex { $0.offset > segment.offset } ?? half.pending.count
         half.pending.insert(segment, at: index)
-        half.pendingBytes += segment.bytes.count
-        if half.pendingBytes > maximumPendingBytes {
+        half.pendingBytes += segment.declaredLength
+        if half.pendingBytes > Int64(maximumPendingBytes) || half.pending.count > maximumPendingSegments {
             flushHoles(upTo: Int64.max, in: &half, direction: direction, events: &events)
         }
     }
@@ -184,12 +191,12 @@ public struct TCPReassembler: Sendable {
     private func drainPending(into half: inout Half, direction: Direction, events: inout [StreamEvent]) {
         while let first = half.pending.first, first.offset <= half.delivered {
             half.pending.removeFirst()
-            half.pendingBytes -= first.bytes.count
-            let end = first.offset + Int64(first.bytes.count)
+            half.pendingBytes -= first.declaredLength
+            let end = first.offset + first.declaredLength
             guard end > half.delivered else { continue }
             var segment = first
             let skip = Int(half.delivered - first.offset)
-            segment.bytes = first.bytes.dropFirst(skip)
+            segment.bytes = first.bytes.dropFirst(min(skip, first.bytes.count))
             segment.offset = half.delivered
             segment.packetOffset += skip
             deliver(segment, declaredEnd: end, into: &half, direction: direction, events: &events)
@@ -202,6 +209,7 @@ public struct TCPReassembler: Sendable {
             if first.offset > half.delivered {
                 events.append(.gap(direction, at: half.delivered, length: first.offset - half.delivered))
                 half.delivered = first.offset
+                half.recent.removeAll(keepingCapacity: true)
             }
             drainPending(into: &half, direction: direction, events: &events)
         }
