@@ -10,7 +10,7 @@ struct Streams: ParsableCommand {
     @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
     var file: String
 
-    @Flag(name: .long, help: "Print JSON Lines, one object per conversation.")
+    @Flag(name: .long, help: "Print JSON Lines, one object per conversation, as each one ends (so memory stays small on long captures).")
     var json = false
 
     @OptionGroup var streams: StreamDecodingOptions
@@ -21,9 +21,14 @@ struct Streams: ParsableCommand {
         run.pipeline.collectsMessages = false
         run.pipeline.streams!.keepsSummaries = true
         let out = Output()
-        let damage = run.forEachPacket { _ in true }
-        run.pipeline.finish()
         let decoder = run.pipeline.streams!
+        let damage = run.forEachPacket { _ in
+            if json {
+                for summary in decoder.takeSummaries() { out.write(StreamTable.json(summary) + "\n") }
+            }
+            return true
+        }
+        run.pipeline.finish()
         let summaries = (decoder.takeSummaries() + decoder.openSummaries).sorted { $0.stream < $1.stream }
         if json {
             for summary in summaries { out.write(StreamTable.json(summary) + "\n") }
