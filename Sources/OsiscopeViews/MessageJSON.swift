@@ -3,7 +3,9 @@ import OsiscopeStreams
 
 /// The `messages --json` contract: one object per application message, in order of completion.
 public enum MessageJSON {
-    public static func encode(_ message: ApplicationMessage) -> String {
+    /// `includeBodies` adds HTTP bodies (inflated when they had a gzip or deflate
+    /// Content-Encoding) as `body_text` when they are UTF-8, else `body_base64`.
+    public static func encode(_ message: ApplicationMessage, includeBodies: Bool = false) -> String {
         var json = JSONWriter()
         json.add("stream", message.stream)
         json.add("protocol", message.protocolName)
@@ -13,6 +15,7 @@ public enum MessageJSON {
         switch message.content {
         case .http(let http):
             addHTTP(http, to: &json)
+            if includeBodies { addBody(http, to: &json) }
             if let request = message.request {
                 json.add("request_packet", request.packet)
                 json.add("time_since_request", String(format6: request.seconds))
@@ -38,6 +41,18 @@ public enum MessageJSON {
         if let answers = message.answers { json.add("answers_request", answers) }
         json.add("complete", message.isComplete)
         addDiagnostics(message.diagnostics, to: &json)
+    }
+
+    static func addBody(_ message: HTTPMessage, to json: inout JSONWriter) {
+        let body = message.decodedBody ?? message.body
+        guard !body.isEmpty else { return }
+        if message.decodedBody != nil { json.add("body_decoded", true) }
+        if body.count < message.bodyLength && message.decodedBody == nil { json.add("body_truncated", true) }
+        if let text = String(validating: body, as: UTF8.self) {
+            json.add("body_text", text)
+        } else {
+            json.add("body_base64", Data(body).base64EncodedString())
+        }
     }
 
     static func addWebSocket(_ message: WebSocketMessage, to json: inout JSONWriter) {

@@ -25,6 +25,9 @@ struct Messages: ParsableCommand {
     @Flag(name: .long, help: "Print JSON Lines, one object per message (see the README).")
     var json = false
 
+    @Flag(name: .long, help: "With --json, add HTTP bodies (gzip and deflate Content-Encoding removed) as body_text or body_base64.")
+    var bodies = false
+
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
@@ -36,7 +39,7 @@ struct Messages: ParsableCommand {
         func show(_ messages: [ApplicationMessage]) {
             for message in messages where stream == nil || message.stream == stream {
                 if json {
-                    out.write(MessageJSON.encode(message) + "\n")
+                    out.write(MessageJSON.encode(message, includeBodies: bodies) + "\n")
                 } else {
                     out.write(list.line(message, since: start ?? message.timestamp) + "\n")
                 }

@@ -35,6 +35,20 @@ import Testing
         #expect(objects[6]["close_reason"] as? String == "going away")
     }
 
+    @Test func bodiesOnRequest() throws {
+        let result = try CommandRunner.run(["messages", "Samples/http-keepalive.pcap", "--json", "--bodies"])
+        let objects = try result.output.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        // The chunked response, de-chunked; the POST and its JSON answer.
+        #expect(objects[3]["body_text"] as? String == "chunk one\nchunk two is a bit longer\nchunk three, the last one\n")
+        #expect(objects[8]["body_text"] as? String == "name=osiscope")
+        #expect(objects[9]["body_text"] as? String == "{\"received\": 13, \"body\": \"name=osiscope\"}")
+        #expect(objects[5]["body_text"] == nil) // 304: no body.
+        let plain = try CommandRunner.run(["messages", "Samples/http-keepalive.pcap", "--json"])
+        #expect(!plain.output.contains("body_text"))
+    }
+
     @Test func followShowsBothDirectionsInOrder() throws {
         let result = try CommandRunner.run(["follow", "Samples/http-keepalive.pcap", "--stream", "0", "--color", "never"])
         #expect(result.status == 0)
