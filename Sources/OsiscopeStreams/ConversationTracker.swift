@@ -43,6 +43,8 @@ public struct ConversationTracker: Sendable {
         public var direction: Direction
         /// True for the first packet of a new stream.
         public var isNew: Bool
+        /// The stream this one replaces: the same addresses and ports, reused for a new connection.
+        public var replaces: Int?
     }
 
     /// Streams forgotten by the last sweeps, for owners of per-stream state to drop theirs.
@@ -79,7 +81,8 @@ public struct ConversationTracker: Sendable {
             tcp[key] = conversation
             knownStreams.insert(conversation.index)
             return Placement(stream: conversation.index, direction: transport.source == conversation.client ? .client : .server,
-                             isNew: known != conversation.index)
+                             isNew: known != conversation.index,
+                             replaces: known.flatMap { $0 != conversation.index ? $0 : nil })
         }
     }
 

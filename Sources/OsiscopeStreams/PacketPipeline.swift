@@ -35,7 +35,8 @@ public final class PacketPipeline {
         let placement = tracker.track(&decoded)
         let forgotten = tracker.takeForgottenStreams()
         if let streams {
-            var messages = streams.forget(streams: forgotten)
+            // A connection whose ports were reused for a new one has ended: finish it now.
+            var messages = streams.forget(streams: forgotten + (placement?.replaces.map { [$0] } ?? []))
             if let placement { messages += streams.process(&decoded, placement: placement) }
             if collectsMessages { completed += messages }
         }

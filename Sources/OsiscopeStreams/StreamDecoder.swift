@@ -43,9 +43,6 @@ public final class StreamDecoder {
     public func process(_ packet: inout DecodedPacket, placement: ConversationTracker.Placement) -> [ApplicationMessage] {
         guard let transport = packet.transport, let segment = transport.tcp else { return [] }
         lastTimestamp = packet.packet.timestamp
-        if placement.isNew, let old = connections.removeValue(forKey: placement.stream), keepsSummaries {
-            doneSummaries.append(old.summary)
-        }
         var connection = connections[placement.stream] ?? Connection(
             summary: ConnectionSummary(
                 stream: placement.stream,
