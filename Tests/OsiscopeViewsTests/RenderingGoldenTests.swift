@@ -16,16 +16,19 @@ import OsiscopeWire
 
     @Test func treeOfATCPHandshakeOpening() throws {
         let syn = try Self.packet(1, of: "http-keepalive.pcap")
+        #expect(syn.layers.map(\.protocolKey) == ["eth", "ipv4", "tcp"])
         try GoldenFile.check(TreeRenderer().render(syn), against: "http-syn.tree.txt")
     }
 
     @Test func explainedTreeOfAnHTTPRequestSegment() throws {
         let request = try Self.packet(4, of: "http-keepalive.pcap")
+        #expect(request.layers.map(\.protocolKey) == ["eth", "ipv4", "tcp", "http"])
         try GoldenFile.check(TreeRenderer(explain: true).render(request), against: "http-request.explain.txt")
     }
 
     @Test func treeOfIPv6OverLinuxCookedV2() throws {
         let packet = try Self.packet(1, of: "websocket-ipv6.pcap")
+        #expect(packet.layers.map(\.protocolKey) == ["sll", "ipv6", "tcp"])
         try GoldenFile.check(TreeRenderer().render(packet), against: "ipv6-sll2.tree.txt")
     }
 
@@ -42,6 +45,7 @@ import OsiscopeWire
 
     @Test func webSocketFrameWithItsUnmaskedPayload() throws {
         let frame = try Self.packet(8, of: "websocket-ipv6.pcap")
+        #expect(frame.layers.map(\.protocolKey) == ["sll", "ipv6", "tcp", "websocket"])
         try GoldenFile.check(TreeRenderer().render(frame) + HexDump().render(frame), against: "websocket-frame.txt")
     }
 
