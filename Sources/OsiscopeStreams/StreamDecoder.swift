@@ -65,6 +65,11 @@ public final class StreamDecoder {
         if packet.layers.contains(where: { $0.protocolKey == "http" || $0.protocolKey == "websocket" }) {
             // The payload is explained by the application layers now.
             packet.layers.removeAll { $0.protocolKey == "data" }
+        } else if connection.decodesApplication, let index = packet.layers.firstIndex(where: { $0.protocolKey == "data" }) {
+            // Like Wireshark's "TCP segment of a reassembled PDU": these bytes belong to a
+            // message that is still being reassembled.
+            packet.layers[index].title = "TCP segment data"
+            packet.layers[index].summary += ", part of a \(connection.summary.protocolName == "http" ? "HTTP" : "WebSocket") message still being reassembled"
         }
         if ending {
             connection.release()

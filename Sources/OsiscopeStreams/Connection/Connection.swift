@@ -24,6 +24,14 @@ struct Connection {
 
     var summary: ConnectionSummary
     var reassembler = TCPReassembler()
+
+    /// True once the bytes are known to be HTTP or WebSocket.
+    var decodesApplication: Bool {
+        switch mode {
+        case .http, .webSocket: true
+        case .undecided, .opaque: false
+        }
+    }
     var origins: [Direction: StreamOrigins] = [.client: StreamOrigins(), .server: StreamOrigins()]
     var mode = Mode.undecided
     let options: StreamOptions
