@@ -43,7 +43,8 @@ public final class StreamDecoder {
     public func process(_ packet: inout DecodedPacket, placement: ConversationTracker.Placement) -> [ApplicationMessage] {
         guard let transport = packet.transport, let segment = transport.tcp else { return [] }
         lastTimestamp = packet.packet.timestamp
-        var connection = connections[placement.stream] ?? Connection(
+        // Taken out of the table while in use, so that its buffers are not copied on change.
+        var connection = connections.removeValue(forKey: placement.stream) ?? Connection(
             summary: ConnectionSummary(
                 stream: placement.stream,
                 client: placement.direction == .client ? transport.source : transport.destination,

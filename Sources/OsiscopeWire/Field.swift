@@ -16,7 +16,9 @@ public enum FieldFormat: Sendable, Equatable {
 
 /// One row of a protocol's field table, like a Wireshark `hf_` registration: the stable key
 /// (Wireshark's display-filter name where one exists), a label, and a sentence for learners.
-public struct FieldDescriptor: Sendable {
+/// A class: every decoded field refers to its row, and copying one reference is cheaper than
+/// copying its strings (fields are made and copied for every packet).
+public final class FieldDescriptor: Sendable {
     public let key: String
     public let label: String
     public let format: FieldFormat

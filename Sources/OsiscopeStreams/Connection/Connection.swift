@@ -82,9 +82,11 @@ struct Connection {
         var findings = handle(reassembler.flush())
         switch mode {
         case .http(var parser):
+            mode = .opaque // Hand the parser over, so mutating it does not copy its buffers.
             findings += httpFindings(parser.finish())
             mode = .http(parser)
         case .webSocket(var client, var server):
+            mode = .opaque // Hand the decoders over, so mutating them does not copy their buffers.
             findings += webSocketFindings(client.finish(), .client) + webSocketFindings(server.finish(), .server)
             mode = .webSocket(client: client, server: server)
         case .undecided:
@@ -110,6 +112,7 @@ struct Connection {
                 findings += gap(from: direction, at: at, length: length)
             case .finished(let direction):
                 if case .http(var parser) = mode {
+                    mode = .opaque // Hand the parser over, so mutating it does not copy its buffers.
                     findings += httpFindings(parser.close(from: direction))
                     mode = .http(parser)
                 }
@@ -141,10 +144,12 @@ struct Connection {
         case .undecided:
             return decide(with: bytes, from: direction, at: offset)
         case .http(var parser):
+            mode = .opaque // Hand the parser over, so mutating it does not copy its buffers.
             let events = parser.feed(bytes, from: direction, at: offset)
             mode = .http(parser)
             return httpFindings(events)
         case .webSocket(var client, var server):
+            mode = .opaque // Hand the decoders over, so mutating them does not copy their buffers.
             defer { mode = .webSocket(client: client, server: server) }
             if direction == .client { return webSocketFindings(client.feed(bytes, at: offset), .client) }
             return webSocketFindings(server.feed(bytes, at: offset), .server)
@@ -156,10 +161,12 @@ struct Connection {
     private mutating func gap(from direction: Direction, at offset: Int64, length: Int64) -> [Finding] {
         switch mode {
         case .http(var parser):
+            mode = .opaque // Hand the parser over, so mutating it does not copy its buffers.
             let events = parser.gap(from: direction, at: offset, length: length)
             mode = .http(parser)
             return httpFindings(events)
         case .webSocket(var client, var server):
+            mode = .opaque // Hand the decoders over, so mutating them does not copy their buffers.
             defer { mode = .webSocket(client: client, server: server) }
             if direction == .client { return webSocketFindings(client.gap(at: offset, length: length), .client) }
             return webSocketFindings(server.gap(at: offset, length: length), .server)
