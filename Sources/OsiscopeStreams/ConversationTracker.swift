@@ -30,8 +30,6 @@ public struct ConversationTracker: Sendable {
     private var udp: [ConversationKey: (index: Int, lastSeen: Timestamp)] = [:]
     private var packetsSinceSweep = 0
     private var knownStreams: Set<Int> = []
-    /// Conversations currently remembered (for tests of the memory bound).
-    public var liveConversations: Int { tcp.count + udp.count }
     public private(set) var tcpCount = 0
     public private(set) var udpCount = 0
 

@@ -1,5 +1,6 @@
 import OsiscopeCapture
 import OsiscopeStreams
+import OsiscopeWire
 
 /// One line per application message: when, which stream, which way, and what it said.
 public struct MessageList: Sendable {
@@ -12,7 +13,7 @@ public struct MessageList: Sendable {
     public func line(_ message: ApplicationMessage, since start: Timestamp) -> String {
         let time = String(format6: message.timestamp.seconds(since: start)).leftPadded(10, with: " ")
         let arrow = message.direction == .client ? style.color("client → server", .cyan) : style.color("server → client", .magenta)
-        return "\(time)  #\(message.stream)  \(arrow)  \(describe(message))  " + style.dim("packets \(Self.packets(message.packets))")
+        return "\(time)  #\(message.stream)  \(arrow)  \(describe(message))  " + style.dim("packets \(TreeRenderer.packetList(message.packets))")
     }
 
     func describe(_ message: ApplicationMessage) -> String {
@@ -36,7 +37,8 @@ public struct MessageList: Sendable {
             } else if [.text, .ping, .pong].contains(ws.opcode), let body = ws.text {
                 text += " " + quoted(body)
             } else {
-                text += " " + AddressFormatting.hexPreview(ws.payload)
+                let shown = ws.payload.prefix(16).map(AddressFormat.hexByte).joined(separator: " ")
+                text += " " + shown + (ws.payload.count > 16 ? " …" : "")
             }
             text += " (\(details.joined(separator: ", ")))"
             if !ws.diagnostics.isEmpty {
@@ -50,14 +52,5 @@ public struct MessageList: Sendable {
         let cut = text.count > textLimit ? String(text.prefix(textLimit)) + "…" : text
         return "\"" + TerminalSafe.text(cut) + "\""
     }
-
-    /// "4–9, 12" for packet numbers.
-    static func packets(_ numbers: [Int]) -> String { TreeRenderer.packetList(numbers) }
 }
 
-enum AddressFormatting {
-    static func hexPreview(_ bytes: [UInt8]) -> String {
-        let shown = bytes.prefix(16).map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ")
-        return bytes.count > 16 ? shown + " …" : shown
-    }
-}

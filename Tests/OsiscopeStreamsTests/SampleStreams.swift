@@ -23,8 +23,6 @@ enum SampleStreams {
         var resets = 0
         /// Analysis keys per packet number.
         var analysis: [Int: [String]] = [:]
-        /// Packet number of every delivered byte range.
-        var origins: [(Direction, Range<Int64>, Int)] = []
         /// Chunks that did not start where the stream (bytes plus gaps) had ended: must stay 0.
         var misplacedChunks = 0
     }
@@ -43,7 +41,6 @@ enum SampleStreams {
                         + result.gaps[chunk.direction]!.reduce(Int64(0)) { $0 + Int64($1.count) }
                     if chunk.streamOffset != expected { result.misplacedChunks += 1 }
                     result.bytes[chunk.direction]! += chunk.bytes
-                    result.origins.append((chunk.direction, chunk.streamRange, chunk.packetNumber))
                 case .gap(let direction, let at, let length):
                     result.gaps[direction]!.append(at..<(at + length))
                 case .finished(let direction): result.finished.insert(direction)

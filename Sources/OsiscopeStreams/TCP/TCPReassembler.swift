@@ -127,9 +127,6 @@ public struct TCPReassembler: Sendable {
     /// The direction's FIN arrived and every byte before it was delivered.
     public func isFinished(_ direction: Direction) -> Bool { halves[direction]!.finished }
 
-    /// Bytes delivered so far in one direction.
-    public func deliveredBytes(_ direction: Direction) -> Int64 { halves[direction]!.delivered }
-
     // MARK: delivery
 
     private mutating func accept(_ payload: ArraySlice<UInt8>, at start: Int64, declaredLength: Int64, packet: CapturedPacket,
