@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Record the osiscope sample captures again, from scratch, from real programs.
 #
-#   sudo Samples/record.sh            # all samples
-#   sudo Samples/record.sh websocket-plain http-keepalive   # only these
+#   sudo Samples/record.sh /tmp/new-samples                    # all samples, into /tmp/new-samples
+#   sudo Samples/record.sh /tmp/new-samples websocket-plain    # only these
+#   sudo Samples/record.sh --into-samples websocket-plain      # replace the committed ones in Samples/
+#
+# Run with -h for the options. The new captures, their NAME.expected.json and
+# recorded-with.txt go to the output folder; Samples/ is written only with
+# --into-samples. The NAME.md notes are not generated: they describe the
+# committed recording (frame numbers included) and are edited by hand.
+#
+# The Python peers (websockets, aiohttp, python-socketio) run from a virtual
+# environment with the exact versions of Samples/peers/requirements.txt, which
+# this script creates or updates (the only step that needs the network, PyPI).
 #
 # Every sample is recorded in its own, fresh private network namespace
 # ("osiscope-rec"), so a capture holds only the sample's own traffic and no
@@ -15,28 +25,164 @@
 # flushed) only after the peers have finished and the server has shut down, so
 # every TCP connection is complete from SYN to FIN. Files are written to a
 # temporary directory, checked with Samples/verify.py (tshark), and only then
-# moved into Samples/; a failed run leaves the old samples untouched.
+# copied to the output folder; a failed run writes nothing there.
 #
 # Needs: root, ip (iproute2), ss, ethtool, tcpdump, dumpcap/tshark/capinfos
-# (Debian package tshark), curl, python3 with websockets, aiohttp and
-# python-socketio (pip). Exits non-zero on any failure.
+# (Debian package tshark), curl, python3 with the venv module (Debian package
+# python3-venv for the system Python). Exits non-zero on any failure.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PEERS=$HERE/peers
+REQS=$PEERS/requirements.txt
 NS=osiscope-rec
+ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade)
+declare -A FILE=(
+    [http-keepalive]=http-keepalive.pcap
+    [websocket-plain]=websocket-plain.pcapng
+    [websocket-deflate]=websocket-deflate.pcap
+    [websocket-ipv6]=websocket-ipv6.pcap
+    [socketio-upgrade]=socketio-upgrade.pcapng
+)
 
 die() { echo "record.sh: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
+
+usage() {
+    cat <<USAGE
+usage: Samples/record.sh [options] OUT_DIR [SAMPLE...]
+       Samples/record.sh [options] --into-samples [SAMPLE...]
+
+Records the sample captures again (all of them, or only the SAMPLEs named) and
+writes each capture, its NAME.expected.json and recorded-with.txt into OUT_DIR,
+which is created if needed. Samples/ itself is written only with --into-samples.
+Must run as root. Samples: ${ALL[*]}.
+
+options:
+  --into-samples  write into Samples/, replacing the committed captures and
+                  expected.json files of the samples recorded (no OUT_DIR then);
+                  the tests, golden files and NAME.md notes then need review
+  --force         allow an OUT_DIR that is not empty (files of the samples
+                  recorded are replaced there, others are left)
+  --venv DIR      virtual environment for the Python peers, created (with
+                  \$PYTHON, default python3) and given the pinned versions of
+                  Samples/peers/requirements.txt if it lacks them
+                  (default: $DEFAULT_VENV)
+  --no-install    install nothing: use python3 from PATH as it is; it must have
+                  exactly the pinned versions
+  -h, --help      this help
+
+OUT_DIR may not be Samples/ or a folder inside it (the tests read every capture
+under Samples/). Compare a new recording with the committed one, for example:
+  python3 Samples/verify.py check OUT_DIR/websocket-plain.pcapng Samples/websocket-plain.expected.json
+  diff Samples/http-keepalive.expected.json OUT_DIR/http-keepalive.expected.json
+USAGE
+}
+
+# ---------------------------------------------------------------- arguments
+
+INTO_SAMPLES=0 FORCE=0 NO_INSTALL=0
+DEFAULT_VENV=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/osiscope/record-venv
+VENV=$DEFAULT_VENV
+ARGS=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        -h | --help) usage; exit 0 ;;
+        --into-samples) INTO_SAMPLES=1 ;;
+        --force) FORCE=1 ;;
+        --no-install) NO_INSTALL=1 ;;
+        --venv)
+            [[ $# -ge 2 && -n $2 ]] || { usage >&2; die "--venv needs a folder"; }
+            VENV=$2
+            shift
+            ;;
+        --venv=*) VENV=${1#--venv=} ;;
+        --) shift; ARGS+=("$@"); break ;;
+        -*) usage >&2; die "unknown option: $1" ;;
+        *) ARGS+=("$1") ;;
+    esac
+    shift
+done
+
+if ((INTO_SAMPLES)); then
+    DEST=$HERE
+    WANT=("${ARGS[@]}")
+else
+    [[ ${#ARGS[@]} -gt 0 ]] || { usage >&2; die "no OUT_DIR given (or --into-samples to write into Samples/)"; }
+    OUT_ARG=${ARGS[0]}
+    WANT=("${ARGS[@]:1}")
+    # The old command line was "record.sh [SAMPLE...]": don't take a sample name for a folder.
+    [[ -n ${FILE[$OUT_ARG]:-} && ! -d $OUT_ARG ]] \
+        && die "'$OUT_ARG' is a sample name; give OUT_DIR first (record.sh OUT_DIR $OUT_ARG), or --into-samples"
+    DEST=$(realpath -m -- "$OUT_ARG")
+    [[ $DEST != "$HERE" ]] || die "OUT_DIR is Samples/ itself: use --into-samples to replace the committed samples"
+    [[ $DEST != "$HERE"/* ]] || die "OUT_DIR may not be inside Samples/ (the tests read every capture under it)"
+    [[ ! -e $DEST || -d $DEST ]] || die "OUT_DIR $DEST exists and is not a folder"
+    if [[ -d $DEST && -n $(ls -A -- "$DEST") ]] && ((!FORCE)); then
+        die "OUT_DIR $DEST is not empty (--force to write into it anyway)"
+    fi
+fi
+[[ ${#WANT[@]} -gt 0 ]] || WANT=("${ALL[@]}")
+for name in "${WANT[@]}"; do
+    [[ -n ${FILE[$name]:-} ]] || die "unknown sample '$name' (known: ${ALL[*]})"
+done
+
+# ---------------------------------------------------------------- tools, Python peers
 
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, packet capture)"
 for tool in ip ss ethtool tcpdump dumpcap tshark capinfos curl timeout; do
     command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
-# The real interpreter, not a wrapper script, so that $! is the Python process.
-PY=$(python3 -c 'import sys; print(sys.executable)') || die "python3 not found"
-"$PY" -c 'import websockets, aiohttp, socketio' 2>/dev/null \
-    || die "python3 needs: pip install websockets aiohttp python-socketio"
+
+# check_pins PY: PY has every package of requirements.txt at exactly its pinned
+# version, and the peers import. Names what differs on standard error.
+check_pins() {
+    "$1" - "$REQS" <<'PYTHON'
+import importlib.metadata as metadata
+import sys
+
+wrong = []
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    name, sep, want = (part.strip() for part in line.partition("=="))
+    if not sep:
+        sys.exit(f"requirements.txt: not an exact pin: {line}")
+    try:
+        have = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        have = "not installed"
+    if have != want:
+        wrong.append(f"{name}=={want} ({have})")
+if wrong:
+    sys.exit("not the pinned versions: " + ", ".join(wrong))
+import aiohttp, socketio, websockets  # noqa: E401,F401
+PYTHON
+}
+
+if ((NO_INSTALL)); then
+    # The real interpreter, not a wrapper script (pyenv shim), so that $! is the Python process.
+    PY=$(python3 -c 'import sys; print(sys.executable)') || die "python3 not found"
+    check_pins "$PY" \
+        || die "--no-install: $PY lacks the pinned peers (pip install -r Samples/peers/requirements.txt)"
+else
+    # A venv's bin/python is a link to the interpreter itself, so $! is the Python process.
+    VENV=$(realpath -m -- "$VENV")
+    PY=$VENV/bin/python
+    if [[ ! -x $PY ]]; then
+        log "creating the virtual environment $VENV"
+        mkdir -p -- "$(dirname -- "$VENV")"
+        "${PYTHON:-python3}" -m venv -- "$VENV" \
+            || die "cannot create a virtual environment in $VENV (Debian's python3: apt-get install python3-venv)"
+    fi
+    if ! check_pins "$PY" 2>/dev/null; then
+        log "installing the pinned peers of Samples/peers/requirements.txt into $VENV"
+        "$PY" -m pip install --disable-pip-version-check --quiet --require-virtualenv -r "$REQS" \
+            || die "pip install into $VENV failed"
+        check_pins "$PY" || die "$VENV: still not the pinned versions after pip install"
+    fi
+fi
 
 TMP=$(mktemp -d /tmp/osiscope-rec.XXXXXX)
 chmod 755 "$TMP"           # tcpdump/dumpcap write here
@@ -255,20 +401,6 @@ rec_socketio_upgrade() {
 
 # ---------------------------------------------------------------- main
 
-ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade)
-declare -A FILE=(
-    [http-keepalive]=http-keepalive.pcap
-    [websocket-plain]=websocket-plain.pcapng
-    [websocket-deflate]=websocket-deflate.pcap
-    [websocket-ipv6]=websocket-ipv6.pcap
-    [socketio-upgrade]=socketio-upgrade.pcapng
-)
-WANT=("$@")
-[[ ${#WANT[@]} -gt 0 ]] || WANT=("${ALL[@]}")
-for name in "${WANT[@]}"; do
-    [[ -n ${FILE[$name]:-} ]] || die "unknown sample '$name' (known: ${ALL[*]})"
-done
-
 for name in "${WANT[@]}"; do
     log "recording $name"
     "rec_${name//-/_}"
@@ -278,15 +410,16 @@ for name in "${WANT[@]}"; do
 done
 
 # The programs that made these recordings (see the NAME.md files).
-# One "sample NAME: DATE" line per sample (kept for samples not recorded
-# this time), then the versions of this run.
+# One "sample NAME: DATE" line per sample (kept from the output folder's
+# recorded-with.txt for samples not recorded this time), then the versions of
+# this run.
 {
     now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     for name in "${ALL[@]}"; do
         if [[ " ${WANT[*]} " == *" $name "* ]]; then
             echo "sample $name: recorded $now"
         else
-            grep "^sample $name: " "$HERE/recorded-with.txt" 2>/dev/null || true
+            grep "^sample $name: " "$DEST/recorded-with.txt" 2>/dev/null || true
         fi
     done
     echo "versions used by the last run ($now):"
@@ -302,10 +435,11 @@ for p in ("websockets", "aiohttp", "python-socketio", "python-engineio"):
     echo "ethtool: $(ethtool --version | awk '{print $3}')"
 } >"$TMP/recorded-with.txt"
 
-# All recorded and verified: replace the old files.
-install -m 644 "$TMP/recorded-with.txt" "$HERE/recorded-with.txt"
+# All recorded and verified: copy them to the output folder.
+mkdir -p -- "$DEST"
+install -m 644 "$TMP/recorded-with.txt" "$DEST/recorded-with.txt"
 for name in "${WANT[@]}"; do
-    install -m 644 "$TMP/${FILE[$name]}" "$HERE/${FILE[$name]}"
-    install -m 644 "$TMP/$name.expected.json" "$HERE/$name.expected.json"
-    log "wrote Samples/${FILE[$name]} ($(stat -c %s "$HERE/${FILE[$name]}") bytes) and $name.expected.json"
+    install -m 644 "$TMP/${FILE[$name]}" "$DEST/${FILE[$name]}"
+    install -m 644 "$TMP/$name.expected.json" "$DEST/$name.expected.json"
+    log "wrote $DEST/${FILE[$name]} ($(stat -c %s "$DEST/${FILE[$name]}") bytes) and $name.expected.json"
 done
