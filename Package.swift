@@ -36,8 +36,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Helpers shared by the test targets (a seeded random generator).
-        .target(name: "OsiscopeTestSupport", path: "Tests/Support"),
+        // Helpers shared by the test targets (a seeded random generator, a pipeline recorder).
+        .target(name: "OsiscopeTestSupport", dependencies: ["OsiscopeStreams"], path: "Tests/Support"),
         .testTarget(name: "OsiscopeCaptureTests", dependencies: ["OsiscopeCapture", "OsiscopeTestSupport"]),
         .testTarget(name: "OsiscopeWireTests", dependencies: ["OsiscopeWire", "OsiscopeTestSupport"]),
         .testTarget(
@@ -48,10 +48,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OsiscopeCLITests", dependencies: ["osiscope"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire", "OsiscopeTestSupport"]),
         .testTarget(
             name: "OsiscopeViewsTests",
-            dependencies: ["OsiscopeViews", "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"],
+            dependencies: ["OsiscopeViews", "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeTestSupport"],
             resources: [.copy("Golden")]
         ),
     ],

@@ -8,6 +8,7 @@ import OsiscopeWire
 /// Memory follows the number of live conversations, not the length of the capture: a closed
 /// connection is forgotten once it has been quiet for `closedLinger` seconds of capture time
 /// (TCP's TIME-WAIT is at most a few minutes), and any conversation quiet for `idleLimit`.
+/// Sweeps go by capture time, not by packet count, so a live source behaves like a file.
 public struct ConversationTracker: Sendable {
     public var closedLinger: Double = 120
     public var idleLimit: Double = 3600
@@ -28,7 +29,9 @@ public struct ConversationTracker: Sendable {
 
     private var tcp: [ConversationKey: TCPConversation] = [:]
     private var udp: [ConversationKey: (index: Int, lastSeen: Timestamp)] = [:]
-    private var packetsSinceSweep = 0
+    /// Capture seconds between sweeps of quiet conversations.
+    public var sweepInterval: Double = 1
+    private var lastSweep: Timestamp?
     private var knownStreams: Set<Int> = []
     public private(set) var tcpCount = 0
     public private(set) var udpCount = 0
@@ -45,19 +48,50 @@ public struct ConversationTracker: Sendable {
         public var replaces: Int?
     }
 
-    /// Streams forgotten by the last sweeps, for owners of per-stream state to drop theirs.
-    public private(set) var forgottenStreams: [Int] = []
+    /// Streams retired by the last sweeps, for owners of per-stream state to drop theirs.
+    public private(set) var retiredStreams: [Int] = []
 
-    public mutating func takeForgottenStreams() -> [Int] {
-        defer { forgottenStreams = [] }
-        return forgottenStreams
+    public mutating func takeRetiredStreams() -> [Int] {
+        defer { retiredStreams = [] }
+        return retiredStreams
+    }
+
+    /// What a conversation adds to a packet's transport layer: `tcp.stream` or `udp.stream`,
+    /// and relative sequence numbers. Kept as numbers; fields are made when a view asks.
+    public struct Annotation: Sendable, Equatable {
+        public var stream: Int
+        public var isUDP = false
+        public var relativeSequence: UInt32 = 0
+        public var nextSequence: UInt32?
+        public var relativeAcknowledgment: UInt32?
+
+        public func apply(to packet: inout DecodedPacket) {
+            func generated(_ descriptor: FieldDescriptor, _ value: UInt32) -> Field {
+                Field(descriptor, .number(UInt64(value)), offset: 0, length: 0, generated: true)
+            }
+            if isUDP {
+                packet.appendField(generated(ConversationFields.udpStream, UInt32(stream)), toLayer: "udp")
+                return
+            }
+            var fields = [generated(ConversationFields.tcpStream, UInt32(stream)),
+                          generated(ConversationFields.relativeSequence, relativeSequence)]
+            if let nextSequence { fields.append(generated(ConversationFields.nextSequence, nextSequence)) }
+            if let relativeAcknowledgment { fields.append(generated(ConversationFields.relativeAck, relativeAcknowledgment)) }
+            for field in fields { packet.appendField(field, toLayer: "tcp") }
+        }
     }
 
     /// Assigns the packet to its conversation and annotates its transport layer.
     @discardableResult
     public mutating func track(_ packet: inout DecodedPacket) -> Placement? {
         guard let transport = packet.transport else { return nil }
-        let now = packet.packet.timestamp
+        let (placement, annotation) = track(transport, at: packet.packet.timestamp)
+        annotation?.apply(to: &packet)
+        return placement
+    }
+
+    /// Assigns a packet with this transport, captured at `now`, to its conversation.
+    public mutating func track(_ transport: TransportInfo, at now: Timestamp) -> (Placement?, Annotation?) {
         sweepIfDue(now: now)
         let key = ConversationKey(transport)
         switch transport.kind {
@@ -67,34 +101,46 @@ public struct ConversationTracker: Sendable {
                 return udpCount - 1
             }()
             udp[key] = (index, now)
-            packet.appendField(generated(ConversationFields.udpStream, index), toLayer: "udp")
-            return nil
+            return (nil, Annotation(stream: index, isUDP: true))
         case .tcp:
-            guard let segment = transport.tcp else { return nil }
+            guard let segment = transport.tcp else { return (nil, nil) }
             let known = tcp[key]?.index
             var conversation = conversation(for: key, transport, segment)
-            annotate(&packet, segment, from: transport.source, in: &conversation)
+            let annotation = annotate(segment, from: transport.source, in: &conversation)
             if segment.has(TCPSegmentInfo.rst) || segment.has(TCPSegmentInfo.fin) { conversation.closed = true }
             conversation.lastSeen = now
             tcp[key] = conversation
             knownStreams.insert(conversation.index)
-            return Placement(stream: conversation.index, direction: transport.source == conversation.client ? .client : .server,
-                             isNew: known != conversation.index,
-                             replaces: known.flatMap { $0 != conversation.index ? $0 : nil })
+            let placement = Placement(stream: conversation.index,
+                                      direction: transport.source == conversation.client ? .client : .server,
+                                      isNew: known != conversation.index,
+                                      replaces: known.flatMap { $0 != conversation.index ? $0 : nil })
+            return (placement, annotation)
         }
     }
 
     private mutating func sweepIfDue(now: Timestamp) {
-        packetsSinceSweep += 1
-        guard packetsSinceSweep >= 8192 else { return }
-        packetsSinceSweep = 0
+        guard let last = lastSweep else {
+            lastSweep = now
+            return
+        }
+        let elapsed = now.seconds(since: last)
+        // Time going backwards (merged or hostile captures) restarts the clock.
+        if elapsed < 0 { lastSweep = now }
+        guard elapsed >= sweepInterval else { return }
+        sweep(now: now)
+    }
+
+    /// Forgets conversations quiet for longer than their limit at capture time `now`.
+    public mutating func sweep(now: Timestamp) {
+        lastSweep = now
         let closedLinger = closedLinger, idleLimit = idleLimit
         tcp = tcp.filter { _, conversation in
             let quiet = now.seconds(since: conversation.lastSeen)
             return quiet < (conversation.closed ? closedLinger : idleLimit)
         }
         let live = Set(tcp.values.map(\.index))
-        forgottenStreams += knownStreams.subtracting(live)
+        retiredStreams += knownStreams.subtracting(live).sorted()
         knownStreams = live
         udp = udp.filter { now.seconds(since: $0.value.lastSeen) < idleLimit }
     }
@@ -117,8 +163,8 @@ public struct ConversationTracker: Sendable {
             server: fromClient ? transport.destination : transport.source)
     }
 
-    private func annotate(_ packet: inout DecodedPacket, _ segment: TCPSegmentInfo, from source: Endpoint,
-                          in conversation: inout TCPConversation) {
+    private func annotate(_ segment: TCPSegmentInfo, from source: Endpoint,
+                          in conversation: inout TCPConversation) -> Annotation {
         let fromClient = source == conversation.client
         if segment.has(TCPSegmentInfo.syn) && !segment.has(TCPSegmentInfo.ack) && fromClient {
             conversation.clientSYN = segment.sequence
@@ -130,18 +176,10 @@ public struct ConversationTracker: Sendable {
         let own = stored!
         if fromClient { conversation.baseFromClient = own } else { conversation.baseFromServer = own }
         let peer = fromClient ? conversation.baseFromServer : conversation.baseFromClient
-        var fields = [generated(ConversationFields.tcpStream, conversation.index)]
-        let relative = segment.sequence &- own
-        fields.append(generated(ConversationFields.relativeSequence, Int(relative)))
+        var annotation = Annotation(stream: conversation.index, relativeSequence: segment.sequence &- own)
         let consumed = UInt32(segment.payloadLength) + (isSYN ? 1 : 0) + (segment.has(TCPSegmentInfo.fin) ? 1 : 0)
-        if consumed > 0 { fields.append(generated(ConversationFields.nextSequence, Int(relative &+ consumed))) }
-        if segment.has(TCPSegmentInfo.ack), let peer {
-            fields.append(generated(ConversationFields.relativeAck, Int(segment.acknowledgment &- peer)))
-        }
-        for field in fields { packet.appendField(field, toLayer: "tcp") }
-    }
-
-    private func generated(_ descriptor: FieldDescriptor, _ value: Int) -> Field {
-        Field(descriptor, .number(UInt64(value)), offset: 0, length: 0, generated: true)
+        if consumed > 0 { annotation.nextSequence = annotation.relativeSequence &+ consumed }
+        if segment.has(TCPSegmentInfo.ack), let peer { annotation.relativeAcknowledgment = segment.acknowledgment &- peer }
+        return annotation
     }
 }

@@ -13,7 +13,9 @@ enum FieldText {
         case .flag(let on):
             return on ? "Set" : "Not set"
         case .text(let text):
-            return TerminalSafe.text(text)
+            return TerminalSafe.text(Shown.text(text))
+        case .seconds(let seconds):
+            return String(format6: seconds)
         case .bytes(let bytes):
             let shown = AddressFormat.hex(bytes.prefix(byteLimit))
             return bytes.count > byteLimit ? "\(shown)… (\(bytes.count) bytes)" : shown
@@ -33,7 +35,7 @@ enum FieldText {
 
     /// "Label: value note", with computed fields in brackets as Wireshark shows them.
     static func line(_ field: Field) -> String {
-        var text = field.descriptor.label
+        var text = field.label
         let value = value(field)
         if !value.isEmpty { text += ": " + value }
         if let note = field.note {

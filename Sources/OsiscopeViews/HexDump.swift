@@ -11,25 +11,37 @@ public struct HexDump: Sendable {
         let bytes = packet.packet.data
         // The innermost layer that covers each byte; later layers are nested inside earlier ones.
         var owner = [Int](repeating: -1, count: bytes.count)
-        for (index, layer) in packet.layers.enumerated() where layer.length > 0 && layer.source == .packet {
+        for (index, layer) in packet.layers.enumerated() where layer.length > 0 && layer.source == nil {
             let end = min(layer.offset + layer.length, bytes.count)
             guard layer.offset < end else { continue }
             for position in layer.offset..<end { owner[position] = index }
         }
-        let legend = packet.layers.enumerated().filter { $0.element.length > 0 && $0.element.source == .packet }.map { index, layer in
+        let legend = packet.layers.enumerated().filter { $0.element.length > 0 && $0.element.source == nil }.map { index, layer in
             style.background(" \(layer.protocolKey) ", index) + " \(layer.offset)–\(layer.offset + layer.length - 1)"
         }
         var lines = ["  " + legend.joined(separator: "  ")]
         lines += rows(bytes, owner: owner)
         // Bytes that exist only after decoding (a WebSocket payload with its mask removed) get a
         // dump of their own, as Wireshark's extra byte-source tabs.
-        for layer in packet.layers where layer.protocolKey == "websocket" {
-            guard let payload = layer.field("websocket.payload"), payload.note?.contains("unmasked") == true,
-                  case .bytes(let unmasked) = payload.value, !unmasked.isEmpty else { continue }
-            lines.append("  " + style.dim("unmasked payload of the WebSocket frame at \(layer.offset) (\(unmasked.count) bytes)"))
-            lines += rows(unmasked, owner: [Int](repeating: -1, count: unmasked.count))
+        for layer in packet.layers {
+            for source in layer.derivedSources {
+                guard let bytes = source.bytes, !bytes.isEmpty else { continue }
+                lines.append("  " + style.dim("\(Self.name(of: source.kind)) of the \(layer.title) frame at \(layer.offset) (\(bytes.count) bytes)"))
+                lines += rows(bytes, owner: [Int](repeating: -1, count: bytes.count))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How a byte source is named above its dump.
+    static func name(of kind: ByteSource.Kind) -> String {
+        switch kind {
+        case .tcpStream(let stream, let direction): "\(direction.rawValue) stream \(stream)"
+        case .unmaskedPayload: "unmasked payload"
+        case .inflatedMessage: "inflated message"
+        case .decodedBody: "decoded body"
+        case .decryptedRecord: "decrypted record"
+        }
     }
 
     private func rows(_ bytes: [UInt8], owner: [Int]) -> [String] {

@@ -1,5 +1,6 @@
 import Foundation
 import OsiscopeStreams
+import OsiscopeWire
 
 /// The `messages --json` contract: one object per application message, in order of completion.
 public enum MessageJSON {
@@ -21,6 +22,7 @@ public enum MessageJSON {
                 json.add("time_since_request", String(format6: request.seconds))
             }
         case .websocket(let websocket): addWebSocket(websocket, to: &json)
+        case .other(let other): addProperties(other.properties, to: &json)
         }
         return json.finished()
     }
@@ -74,6 +76,20 @@ public enum MessageJSON {
         if message.payloadTruncated { json.add("truncated", true) }
         json.add("complete", message.isComplete)
         addDiagnostics(message.diagnostics, to: &json)
+    }
+
+    /// A message of a protocol added through the decoder table: its own keys, in order.
+    static func addProperties(_ properties: [(key: String, value: FieldValue)], to json: inout JSONWriter) {
+        for (key, value) in properties {
+            switch value {
+            case .number(let number): json.add(key, number)
+            case .flag(let on): json.add(key, on)
+            case .text(let text): json.add(key, text)
+            case .bytes(let bytes): json.add(key + "_base64", Data(bytes).base64EncodedString())
+            case .seconds(let seconds): json.add(key, String(format6: seconds))
+            case .none: json.addNull(key)
+            }
+        }
     }
 
     static func addDiagnostics(_ diagnostics: [StreamDiagnostic], to json: inout JSONWriter) {

@@ -45,6 +45,12 @@ public struct MessageList: Sendable {
                 text += style.color(" ! " + ws.diagnostics.map(\.key).joined(separator: ", "), .yellow)
             }
             return text
+        case .other(let other):
+            let values = other.properties.map { property in
+                if case .text(let text) = property.value { return "\(property.key) " + quoted(text) }
+                return "\(property.key) \(property.value.number.map(String.init) ?? "")"
+            }
+            return style.bold(other.protocolName) + " " + values.joined(separator: ", ")
         }
     }
 

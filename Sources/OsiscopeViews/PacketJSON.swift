@@ -27,13 +27,13 @@ public enum PacketJSON {
         json.add("name", layer.title)
         json.add("offset", layer.offset)
         json.add("length", layer.length)
-        json.add("summary", layer.summary)
-        if case .reassembled(let stream, let direction, let packets) = layer.source {
-            var source = JSONWriter()
-            source.add("stream", stream)
-            source.add("direction", direction)
-            source.addRaw("packets", JSONWriter.array(packets.map(String.init)))
-            json.addRaw("reassembled", source.finished())
+        json.add("summary", LayerSummary.text(layer))
+        if let source = layer.source, case .tcpStream(let stream, let direction) = source.kind {
+            var reassembled = JSONWriter()
+            reassembled.add("stream", stream)
+            reassembled.add("direction", direction.rawValue)
+            reassembled.addRaw("packets", JSONWriter.array(source.packets.map(String.init)))
+            json.addRaw("reassembled", reassembled.finished())
         }
         json.addRaw("fields", JSONWriter.array(layer.fields.flatMap(\.flattened).map(field)))
         return json.finished()
@@ -42,12 +42,18 @@ public enum PacketJSON {
     static func field(_ field: Field) -> String {
         var json = JSONWriter()
         json.add("name", field.key)
-        json.add("label", field.descriptor.label)
+        json.add("label", field.label)
+        var note = field.note
         switch field.value {
         case .none: json.addNull("value")
         case .flag(let on): json.add("value", on)
-        case .text(let text): json.add("value", text)
-        case .bytes(let bytes): json.add("value", AddressFormat.hex(bytes))
+        case .text(let text): json.add("value", Shown.text(text))
+        case .seconds(let seconds): json.add("value", String(format6: seconds))
+        case .bytes(let bytes):
+            json.add("value", AddressFormat.hex(bytes.prefix(Shown.bytes)))
+            if bytes.count > Shown.bytes || field.length > bytes.count {
+                note = Shown.cutNote(note, shown: min(bytes.count, Shown.bytes), of: max(field.length, bytes.count))
+            }
         case .number(let number):
             if case .hex = field.descriptor.format {
                 json.add("value", FieldText.formatted(field.descriptor.format, number))
@@ -60,7 +66,7 @@ public enum PacketJSON {
         json.add("length", field.length)
         if let mask = field.descriptor.mask { json.add("mask", "0x" + String(mask, radix: 16)) }
         if field.generated { json.add("generated", true) }
-        if let note = field.note { json.add("note", note) }
+        if let note { json.add("note", note) }
         return json.finished()
     }
 

@@ -10,7 +10,7 @@ public struct StreamTable: Sendable {
         var rows = [["stream", "protocol", "client", "server", "packets c→s", "packets s→c", "bytes c→s", "bytes s→c",
                      "messages", "duration", "state"]]
         for summary in summaries {
-            let client = summary.sides[.client]!, server = summary.sides[.server]!
+            let client = summary.sides.client, server = summary.sides.server
             rows.append([
                 String(summary.stream),
                 summary.protocolName + (summary.protocolGuessed ? " (guessed)" : ""),
@@ -35,7 +35,7 @@ public struct StreamTable: Sendable {
         json.add("guessed", summary.protocolGuessed)
         json.add("client", summary.client.description)
         json.add("server", summary.server.description)
-        for (key, side) in [("client_to_server", summary.sides[.client]!), ("server_to_client", summary.sides[.server]!)] {
+        for (key, side) in [("client_to_server", summary.sides.client), ("server_to_client", summary.sides.server)] {
             var object = JSONWriter()
             object.add("packets", side.packets)
             object.add("payload_bytes", side.payloadBytes)

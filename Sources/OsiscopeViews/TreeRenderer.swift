@@ -27,7 +27,7 @@ public struct TreeRenderer: Sendable {
         for layer in packet.layers {
             lines.append(layerHeading(layer))
             // Bit pictures need the field's bytes, which are in the packet only for packet layers.
-            let bytes = layer.source == .packet ? packet.packet.data : []
+            let bytes = layer.source == nil ? packet.packet.data : []
             for field in layer.fields { appendField(field, indent: 4, bytes: bytes, into: &lines) }
             for diagnostic in layer.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 4)) }
         }
@@ -45,10 +45,11 @@ public struct TreeRenderer: Sendable {
     func layerHeading(_ layer: Layer) -> String {
         let color = TerminalStyle.color(forOSI: layer.osi.rawValue)
         var text = style.color(style.bold("Layer \(layer.osi.rawValue) · \(layer.osi.title) · \(layer.title)"), color)
-        if !layer.summary.isEmpty { text += "  " + TerminalSafe.text(layer.summary) }
+        let summary = LayerSummary.text(layer)
+        if !summary.isEmpty { text += "  " + TerminalSafe.text(summary) }
         var range = layer.length > 0 ? "bytes \(layer.offset)–\(layer.offset + layer.length - 1)" : "no bytes"
-        if case .reassembled(let stream, let direction, let packets) = layer.source {
-            range = "\(direction) stream \(stream) \(range), from packets \(Self.packetList(packets))"
+        if let source = layer.source, case .tcpStream(let stream, let direction) = source.kind {
+            range = "\(direction.rawValue) stream \(stream) \(range), from packets \(Self.packetList(source.packets))"
         }
         return "  " + text + "  " + style.dim("[\(range)]")
     }

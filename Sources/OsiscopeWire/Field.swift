@@ -47,6 +47,8 @@ public enum FieldValue: Sendable, Equatable {
     case flag(Bool)
     case text(String)
     case bytes([UInt8])
+    /// A duration computed by osiscope (time since the request).
+    case seconds(Double)
     case none
 
     public var number: UInt64? {
@@ -68,10 +70,12 @@ public struct Field: Sendable {
     /// True for values osiscope computed rather than read (Wireshark's [brackets]).
     public var generated: Bool
     public var children: [Field]
+    /// The label when it comes from the data (an HTTP header's name), else the descriptor's.
+    public var ownLabel: String?
 
     public init(
         _ descriptor: FieldDescriptor, _ value: FieldValue, offset: Int, length: Int,
-        note: String? = nil, generated: Bool = false, children: [Field] = []
+        note: String? = nil, generated: Bool = false, children: [Field] = [], label: String? = nil
     ) {
         self.descriptor = descriptor
         self.value = value
@@ -80,9 +84,11 @@ public struct Field: Sendable {
         self.note = note
         self.generated = generated
         self.children = children
+        ownLabel = label
     }
 
     public var key: String { descriptor.key }
+    public var label: String { ownLabel ?? descriptor.label }
 
     /// The field and all fields nested in it, depth first.
     public var flattened: [Field] {

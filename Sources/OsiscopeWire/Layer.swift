@@ -1,12 +1,3 @@
-/// Where a layer's offsets point: into the packet, or into a reassembled stream when the
-/// layer's bytes came from several packets (a WebSocket frame spread over segments).
-public enum LayerSource: Sendable, Equatable {
-    case packet
-    /// Offsets are in one direction ("client" or "server") of TCP stream `stream`; `packets`
-    /// lists the packets that carried the bytes.
-    case reassembled(stream: Int, direction: String, packets: [Int])
-}
-
 /// One protocol header (or payload) within a packet, as the OSI model places it.
 public struct Layer: Sendable {
     /// Short protocol key as in Wireshark: "eth", "ipv4", "tcp", …
@@ -20,7 +11,12 @@ public struct Layer: Sendable {
     public var summary: String
     public var fields: [Field]
     public var diagnostics: [Diagnostic]
-    public var source: LayerSource = .packet
+    /// Where the offsets point: nil for the packet itself, else a byte source (the reassembled
+    /// stream, when the layer's bytes came from several packets).
+    public var source: ByteSource?
+    /// Bytes that exist only after decoding this layer (a WebSocket payload with its mask
+    /// removed), each mapped back to the bytes it came from.
+    public var derivedSources: [ByteSource] = []
 
     public init(protocolKey: String, title: String, osi: OSILayer, offset: Int, length: Int = 0,
                 summary: String = "", fields: [Field] = [], diagnostics: [Diagnostic] = []) {

@@ -31,6 +31,12 @@ public enum PacketDecoder {
     /// Headers nested deeper than this are shown as data (a guard against crafted VLAN towers).
     static let maximumLayers = 32
 
+    /// The packet's addresses, ports and TCP header only: what conversation tracking and
+    /// reassembly need, without building fields.
+    public static func transport(of packet: CapturedPacket) -> TransportInfo? {
+        decode(packet).transport
+    }
+
     public static func decode(_ packet: CapturedPacket) -> DecodedPacket {
         var context = DecodeContext(bytes: packet.data, packetTruncated: packet.isTruncated, end: packet.data.count)
         var diagnostics: [Diagnostic] = []

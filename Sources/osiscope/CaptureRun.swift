@@ -6,8 +6,8 @@ import OsiscopeWire
 /// Options of the commands that decode TCP streams.
 struct StreamDecodingOptions: ParsableArguments {
     @Option(name: .customLong("decode-as"), help: ArgumentHelp(
-        "Decode connections on PORT as WebSocket even without a captured handshake (e.g. 9000=websocket). Repeatable.",
-        valueName: "port=websocket"))
+        "Decode connections on PORT with PROTOCOL whatever their bytes look like (e.g. 9000=websocket; see 'osiscope fields' for protocols). Repeatable.",
+        valueName: "port=protocol"))
     var decodeAs: [String] = []
 
     @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message kept after inflating (bigger ones are cut, with a diagnostic).")
@@ -16,12 +16,13 @@ struct StreamDecodingOptions: ParsableArguments {
     func streamOptions() throws -> StreamOptions {
         var options = StreamOptions()
         options.maximumMessageBytes = maximumMessageBytes
+        let names = options.decoders.names
         for rule in decodeAs {
             let parts = rule.split(separator: "=")
-            guard parts.count == 2, let port = UInt16(parts[0]), parts[1].lowercased() == "websocket" else {
-                throw ValidationError("--decode-as takes PORT=websocket, e.g. 9000=websocket")
+            guard parts.count == 2, let port = UInt16(parts[0]), names.contains(parts[1].lowercased()) else {
+                throw ValidationError("--decode-as takes PORT=PROTOCOL with PROTOCOL one of \(names.joined(separator: ", ")), e.g. 9000=websocket")
             }
-            options.webSocketPorts.insert(port)
+            options.decoders.forcedPorts[port] = parts[1].lowercased()
         }
         return options
     }
@@ -33,31 +34,33 @@ struct CaptureRun {
     let file: String
     let pipeline: PacketPipeline
 
-    init(file: String, streams: StreamOptions? = StreamOptions(), follow: Int? = nil) throws {
+    init(file: String, events: PipelineEvents, streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil) throws {
         self.file = file
         do {
-            pipeline = PacketPipeline(reader: try CaptureReader(path: file),
-                                      streams: streams.map { StreamDecoder(options: $0, follow: follow) })
+            pipeline = PacketPipeline(source: try CaptureReader(path: file), events: events, streams: streams,
+                                      streamBytesOf: streamBytesOf)
         } catch let error as CaptureError {
             printError("\(file): \(error)")
             throw ExitStatus.cannotRead
         }
     }
 
-    /// Calls `body` for each packet until it returns false or the file ends; a damaged file
-    /// ends the loop too, and is reported by `finish`.
-    func forEachPacket(_ body: (DecodedPacket) -> Bool) -> CaptureError? {
-        do {
-            while let packet = try pipeline.next() {
-                if !body(packet) { break }
+    /// Calls `body` for each event until it returns false or the events end. A damaged file
+    /// ends the packets; the events that closing its connections brings still come, and the
+    /// damage is returned for `finish` to report.
+    func forEachEvent(_ body: (PipelineEvent) -> Bool) -> CaptureError? {
+        var damage: CaptureError?
+        while true {
+            do {
+                guard let event = try pipeline.next() else { break }
+                if !body(event) { break }
+            } catch let error as CaptureError {
+                damage = error
+            } catch {
+                damage = CaptureError(.io, at: 0, "\(error)")
             }
-            return nil
-        } catch let error as CaptureError {
-            pipeline.finish()
-            return error
-        } catch {
-            return CaptureError(.io, at: 0, "\(error)")
         }
+        return damage
     }
 
     /// Reports a damaged file (after the caller flushed its output) with exit status 2.

@@ -28,33 +28,25 @@ struct Follow: ParsableCommand {
 
     func run() throws {
         let options = try streams.streamOptions()
-        let run = try CaptureRun(file: file, streams: options, follow: messages ? nil : stream)
+        let run = try CaptureRun(file: file, events: messages ? .messages : .streamBytes, streams: options,
+                                 streamBytesOf: stream)
         let out = Output()
         let style = output.style
         let list = MessageList(style: style)
-        var start: Timestamp?
+        let view = FollowView(style: style, hex: hex)
         var seen = false
-        func show() {
-            if messages {
-                for message in run.pipeline.takeMessages() where message.stream == stream {
-                    out.write(list.line(message, since: start ?? message.timestamp) + "\n")
-                    seen = true
-                }
-                return
-            }
-            _ = run.pipeline.takeMessages()
-            for event in run.pipeline.streams!.takeFollowed() {
+        let damage = run.forEachEvent { event in
+            switch event {
+            case .messageCompleted(let message) where message.stream == stream:
+                out.write(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp) + "\n")
                 seen = true
-                out.write(FollowView(style: style, hex: hex).render(event))
+            case .streamBytes(let number, let bytes) where number == stream:
+                out.write(view.render(bytes))
+                seen = true
+            default: break
             }
-        }
-        let damage = run.forEachPacket { packet in
-            if start == nil { start = packet.packet.timestamp }
-            show()
             return true
         }
-        run.pipeline.finish()
-        show()
         if !seen && damage == nil {
             printError("\(file): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
         }

@@ -51,17 +51,18 @@ struct Inspect: ParsableCommand {
             printError(error.description)
             throw ExitStatus.usage
         }
-        let run = try CaptureRun(file: file, streams: try streams.streamOptions())
-        run.pipeline.collectsMessages = false
+        let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
         let out = Output()
         let style = output.style
         let tree = TreeRenderer(style: style, explain: explain)
         let dump = HexDump(style: style)
         var shown = 0
-        let damage = run.forEachPacket { decoded in
-            let number = decoded.packet.number
+        let damage = run.forEachEvent { event in
+            guard case .packet(let packet) = event else { return true }
+            let number = packet.packet.number
             if selection.isPast(number) { return false }
-            guard selection.contains(number), packetFilter?.matches(decoded.packet) ?? true else { return true }
+            guard selection.contains(number), packetFilter?.matches(packet.packet) ?? true else { return true }
+            let decoded = packet.decoded()
             if json {
                 out.write(PacketJSON.encode(decoded) + "\n")
             } else {

@@ -32,25 +32,18 @@ struct Messages: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let run = try CaptureRun(file: file, streams: try streams.streamOptions())
+        let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
         let out = Output()
         let list = MessageList(style: output.style)
-        var start: Timestamp?
-        func show(_ messages: [ApplicationMessage]) {
-            for message in messages where stream == nil || message.stream == stream {
-                if json {
-                    out.write(MessageJSON.encode(message, includeBodies: bodies) + "\n")
-                } else {
-                    out.write(list.line(message, since: start ?? message.timestamp) + "\n")
-                }
+        let damage = run.forEachEvent { event in
+            guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }
+            if json {
+                out.write(MessageJSON.encode(message, includeBodies: bodies) + "\n")
+            } else {
+                out.write(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp) + "\n")
             }
-        }
-        let damage = run.forEachPacket { packet in
-            if start == nil { start = packet.packet.timestamp }
-            show(run.pipeline.takeMessages())
             return true
         }
-        show(run.pipeline.takeMessages())
         try run.finish(damage, output: out)
     }
 }

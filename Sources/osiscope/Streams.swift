@@ -17,24 +17,19 @@ struct Streams: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let run = try CaptureRun(file: file, streams: try streams.streamOptions())
-        run.pipeline.collectsMessages = false
-        run.pipeline.streams!.keepsSummaries = true
+        let run = try CaptureRun(file: file, events: .connections, streams: try streams.streamOptions())
         let out = Output()
-        let decoder = run.pipeline.streams!
-        let damage = run.forEachPacket { _ in
+        var summaries: [ConnectionSummary] = []
+        let damage = run.forEachEvent { event in
+            guard case .connectionClosed(let summary) = event else { return true }
             if json {
-                for summary in decoder.takeSummaries() { out.write(StreamTable.json(summary) + "\n") }
+                out.write(StreamTable.json(summary) + "\n")
+            } else {
+                summaries.append(summary)
             }
             return true
         }
-        run.pipeline.finish()
-        let summaries = (decoder.takeSummaries() + decoder.openSummaries).sorted { $0.stream < $1.stream }
-        if json {
-            for summary in summaries { out.write(StreamTable.json(summary) + "\n") }
-        } else {
-            out.write(StreamTable(style: output.style).render(summaries))
-        }
+        if !json { out.write(StreamTable(style: output.style).render(summaries.sorted { $0.stream < $1.stream })) }
         try run.finish(damage, output: out)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OsiscopeTestSupport
 import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeWire
@@ -42,14 +43,10 @@ struct KnownBadCaptureTests {
     }
 
     static func run(_ file: String) throws -> Run {
-        let pipeline = PacketPipeline(reader: try CaptureReader(path: corpus.appendingPathComponent(file).path))
+        let recording = try PipelineRecording.record(path: corpus.appendingPathComponent(file).path)
         var run = Run()
-        while let packet = try pipeline.next() {
-            run.packets[packet.packet.number] = packet
-            run.messages += pipeline.takeMessages()
-        }
-        pipeline.finish()
-        run.messages += pipeline.takeMessages()
+        for packet in recording.packets { run.packets[packet.packet.number] = packet }
+        run.messages = recording.messages
         return run
     }
 
@@ -57,7 +54,7 @@ struct KnownBadCaptureTests {
     /// labelled with the header's name as sent; names are case-insensitive, and these peers send
     /// them in lower case).
     static func header(_ name: String, in layer: Layer) -> String? {
-        for field in layer.fields where field.key.hasSuffix(".line") && field.descriptor.label.lowercased() == name.lowercased() {
+        for field in layer.fields where field.key.hasSuffix(".line") && field.label.lowercased() == name.lowercased() {
             if case .text(let value) = field.value { return value }
         }
         return nil

@@ -1,4 +1,5 @@
 import Testing
+import OsiscopeTestSupport
 import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeWire
@@ -30,9 +31,8 @@ import OsiscopeWire
 
     /// Our values written the way `tshark -T fields` writes them.
     static func fields(of path: String) throws -> [[String: String]] {
-        let pipeline = PacketPipeline(reader: try CaptureReader(path: path))
         var rows: [[String: String]] = []
-        while let packet = try pipeline.next() {
+        for packet in try PipelineRecording.record(path: path).packets {
             var row: [String: String] = [:]
             for key in keys {
                 guard let field = packet.field(key) else { continue }

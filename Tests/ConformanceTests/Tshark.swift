@@ -1,3 +1,4 @@
+import OsiscopeWire
 import Foundation
 
 /// Runs tshark, the reference decoder, and returns its `-T fields` rows.

@@ -1,3 +1,4 @@
+import OsiscopeWire
 import Foundation
 
 extension Tshark {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OsiscopeTestSupport
 import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeWire
@@ -200,9 +201,8 @@ import OsiscopeWire
 
     /// osiscope's websocket layers, per packet that has any.
     static func ours(_ path: String) throws -> [Int: PacketView] {
-        let pipeline = PacketPipeline(reader: try CaptureReader(path: path))
         var views: [Int: PacketView] = [:]
-        while let packet = try pipeline.next() {
+        for packet in try PipelineRecording.record(path: path).packets {
             var view = PacketView()
             for layer in packet.layers where layer.protocolKey == "websocket" {
                 let opcode = layer.field("websocket.opcode")?.value.number ?? 99

@@ -1,3 +1,4 @@
+import OsiscopeWire
 import OsiscopeStreams
 
 /// The TCP payloads of Samples/http-keepalive.pcap (stream 0), in capture order, one entry per

@@ -1,3 +1,4 @@
+import OsiscopeWire
 import Foundation
 import Testing
 @testable import OsiscopeStreams

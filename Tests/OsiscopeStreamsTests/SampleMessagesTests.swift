@@ -4,6 +4,7 @@ import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeWire
 import Testing
+import OsiscopeTestSupport
 
 /// The whole pipeline (`PacketPipeline`: capture → packets → TCP reassembly → HTTP → WebSocket)
 /// on every recorded sample, checked against its `Samples/NAME.expected.json`: the messages come
@@ -97,14 +98,10 @@ import Testing
     }
 
     static func run(_ sample: String) throws -> Run {
-        let pipeline = PacketPipeline(reader: try CaptureReader(path: try capturePath(sample)))
+        let recording = try PipelineRecording.record(path: try capturePath(sample))
         var run = Run()
-        while let packet = try pipeline.next() {
-            run.packets[packet.packet.number] = packet
-            run.messages += pipeline.takeMessages()
-        }
-        pipeline.finish()
-        run.messages += pipeline.takeMessages()
+        for packet in recording.packets { run.packets[packet.packet.number] = packet }
+        run.messages = recording.messages
         return run
     }
 
@@ -304,12 +301,13 @@ import Testing
             #expect(big.allSatisfy { $0.message.timestamp == run.packets[$0.message.packets.last!]?.packet.timestamp },
                     "\(sample): a message is complete at its last packet")
             // The frame's layer is on the last packet, with offsets into the reassembled stream.
-            for (packets, direction) in [(client, "client"), (server, "server")] {
+            for (packets, direction) in [(client, Direction.client), (server, Direction.server)] {
                 let layers = run.webSocketLayers(packets.last!)
                 #expect(layers.count == 1, "\(sample) \(direction)")
                 #expect(layers.first?.field("websocket.payload_length")?.value == .number(lengthField), "\(sample) \(direction)")
                 #expect(layers.first?.field("websocket.message_length")?.value == .number(70_000), "\(sample) \(direction)")
-                #expect(layers.first?.source == .reassembled(stream: 0, direction: direction, packets: packets), "\(sample) \(direction)")
+                #expect(layers.first?.source?.kind == .tcpStream(stream: 0, direction: direction), "\(sample) \(direction)")
+                #expect(layers.first?.source?.packets == packets, "\(sample) \(direction)")
                 for packet in packets.dropLast() {
                     #expect(run.webSocketLayers(packet).isEmpty, "\(sample) packet \(packet) completes no frame")
                 }

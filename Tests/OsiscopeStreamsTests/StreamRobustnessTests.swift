@@ -37,18 +37,14 @@ import OsiscopeWire
         var random = SplitMix64(seed: 0x05C0_9E)
         var messages = 0
         for _ in 0..<150 {
-            var tracker = ConversationTracker()
-            let decoder = StreamDecoder()
-            for packet in Self.mutate(original, &random) {
-                var decoded = PacketDecoder.decode(packet)
-                guard let placement = tracker.track(&decoded) else { continue }
-                messages += decoder.process(&decoded, placement: placement).count
-                for layer in decoded.layers where layer.source == .packet {
-                    #expect(layer.offset >= 0 && layer.offset + layer.length <= packet.data.count,
-                            "\(sample) packet \(packet.number): \(layer.protocolKey) at \(layer.offset)+\(layer.length)")
+            let recording = try PipelineRecording.record(Self.mutate(original, &random))
+            messages += recording.messages.count
+            for decoded in recording.packets {
+                for layer in decoded.layers where layer.source == nil {
+                    #expect(layer.offset >= 0 && layer.offset + layer.length <= decoded.packet.data.count,
+                            "\(sample) packet \(decoded.packet.number): \(layer.protocolKey) at \(layer.offset)+\(layer.length)")
                 }
             }
-            messages += decoder.finish().count
         }
         // The mutations leave most messages intact, so decoding clearly went on.
         #expect(messages > 150 * 4)

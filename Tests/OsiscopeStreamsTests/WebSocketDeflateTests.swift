@@ -1,3 +1,4 @@
+import OsiscopeWire
 import CZlib
 import Testing
 @testable import OsiscopeStreams

@@ -1,3 +1,4 @@
+import OsiscopeWire
 import OsiscopeTestSupport
 import Testing
 @testable import OsiscopeStreams

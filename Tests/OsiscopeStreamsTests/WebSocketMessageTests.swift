@@ -1,3 +1,4 @@
+import OsiscopeWire
 import Testing
 @testable import OsiscopeStreams
 

@@ -7,9 +7,9 @@ import OsiscopeWire
 /// The tree, hex and JSON views of real sample packets, compared with reviewed golden files.
 @Suite struct RenderingGoldenTests {
     static func packet(_ number: Int, of sample: String) throws -> DecodedPacket {
-        let pipeline = PacketPipeline(reader: try CaptureReader(path: GoldenFile.samples.appendingPathComponent(sample).path))
-        while let packet = try pipeline.next() {
-            if packet.packet.number == number { return packet }
+        let pipeline = PacketPipeline(source: try CaptureReader(path: GoldenFile.samples.appendingPathComponent(sample).path))
+        while let event = try pipeline.next() {
+            if case .packet(let packet) = event, packet.packet.number == number { return packet.decoded() }
         }
         throw CaptureError(.cutOff, at: 0, "\(sample) has no packet \(number)")
     }

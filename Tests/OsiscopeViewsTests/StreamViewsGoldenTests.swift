@@ -1,26 +1,19 @@
+import OsiscopeWire
 import Testing
 import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeViews
+import OsiscopeTestSupport
 
 /// The message list, the conversations table, the followed stream and message JSON of real
 /// samples, compared with reviewed golden files.
 @Suite struct StreamViewsGoldenTests {
     /// Every message of a sample, and the decoder for its summaries.
-    static func run(_ sample: String, follow: Int? = nil) throws -> (messages: [ApplicationMessage], start: Timestamp,
-                                                                      decoder: StreamDecoder, followed: [StreamEvent]) {
-        let decoder = StreamDecoder(follow: follow)
-        decoder.keepsSummaries = true
-        let pipeline = PacketPipeline(reader: try CaptureReader(path: GoldenFile.samples.appendingPathComponent(sample).path),
-                                      streams: decoder)
-        var start: Timestamp?
-        var followed: [StreamEvent] = []
-        while let packet = try pipeline.next() {
-            if start == nil { start = packet.packet.timestamp }
-            followed += decoder.takeFollowed()
-        }
-        followed += decoder.takeFollowed()
-        return (pipeline.takeMessages(), start!, decoder, followed)
+    static func run(_ sample: String, follow: Int = 0) throws -> (messages: [ApplicationMessage], start: Timestamp,
+                                                                   summaries: [ConnectionSummary], followed: [StreamEvent]) {
+        let recording = try PipelineRecording.record(path: GoldenFile.samples.appendingPathComponent(sample).path,
+                                                     streamBytesOf: follow)
+        return (recording.messages, recording.start!, recording.closed, recording.streamEvents)
     }
 
     @Test func messageListOfACompressedWebSocketSession() throws {
@@ -38,7 +31,7 @@ import OsiscopeViews
 
     @Test func conversationTable() throws {
         let run = try Self.run("websocket-ipv6.pcap")
-        let summaries = run.decoder.takeSummaries() + run.decoder.openSummaries
+        let summaries = run.summaries
         #expect(summaries.map(\.protocolName) == ["websocket"])
         try GoldenFile.check(StreamTable().render(summaries), against: "websocket-ipv6.streams.txt")
     }

@@ -1,27 +1,60 @@
 import OsiscopeCapture
+import OsiscopeWire
+
+/// A message of a protocol added through the decoder table (not HTTP or WebSocket): what it
+/// says, as named values in order.
+public protocol ProtocolMessage: Sendable {
+    var protocolName: String { get }
+    /// Key-value pairs for JSON and message lists, in order: `kind`, `text`, …
+    var properties: [(key: String, value: FieldValue)] { get }
+}
 
 /// One message of an application protocol found in a TCP connection, with where it came from.
 public struct ApplicationMessage: Sendable {
     public enum Content: Sendable {
         case http(HTTPMessage)
         case websocket(WebSocketMessage)
+        case other(any ProtocolMessage)
     }
 
     /// The connection's `tcp.stream` number.
     public var stream: Int
     public var direction: Direction
+    /// The message's bytes: for HTTP the whole message in the stream, for WebSocket the
+    /// unmasked (and inflated) payload; each maps down to the packets that carried it.
+    public var source: ByteSource
     /// Numbers of the packets that carried the message's bytes, in stream order.
     public var packets: [Int]
     /// When the message was complete: the time of the packet that delivered its last byte.
     public var timestamp: Timestamp
+    /// When its first byte was captured.
+    public var startTimestamp: Timestamp
     public var content: Content
     /// For an HTTP response: the packet that completed its request, and the time since then.
     public var request: (packet: Int, seconds: Double)?
+
+    /// - Parameter wire: the message's bytes as sent (a WebSocket message's frames, headers
+    ///   included), which name its packets and its start; `source` when nil.
+    public init(stream: Int, direction: Direction, source: ByteSource, wire: ByteSource? = nil, timestamp: Timestamp,
+                content: Content, request: (packet: Int, seconds: Double)? = nil) {
+        self.stream = stream
+        self.direction = direction
+        self.source = source
+        let spans = (wire ?? source).packetSpans
+        var numbers: [Int] = []
+        for span in spans where numbers.last != span.packet && !numbers.contains(span.packet) { numbers.append(span.packet) }
+        packets = numbers
+        self.timestamp = timestamp
+        startTimestamp = spans.map(\.time).min() ?? timestamp
+        self.content = content
+        self.request = request
+    }
 
     public var protocolName: String {
         switch content {
         case .http: "http"
         case .websocket: "websocket"
+        case .other(let message): message.protocolName
         }
     }
 }

@@ -31,7 +31,7 @@ public struct ConnectionSummary: Sendable {
     public var protocolGuessed = false
     public var state = State.open
     public var sawHandshake = false
-    public var sides: [Direction: Side] = [.client: Side(), .server: Side()]
+    public var sides = DirectionPair(both: Side())
     public var messages = 0
 
     public var duration: Double { lastSeen.seconds(since: firstSeen) }

@@ -3,11 +3,13 @@ public struct StreamOptions: Sendable {
     public var http = HTTPParserOptions()
     /// Largest WebSocket payload kept per frame and per message after inflating.
     public var maximumMessageBytes = 16 << 20
-    /// Ports whose connections are decoded as WebSocket even without a captured handshake
-    /// (`--decode-as PORT=websocket`).
-    public var webSocketPorts: Set<UInt16> = []
-    /// Guess WebSocket from the bytes when no handshake was captured.
-    public var guessWebSocket = true
+    /// Which decoder reads a connection; `--decode-as PORT=NAME` sets `decoders.forcedPorts`.
+    public var decoders = DecoderTable.standard
+    /// Table rows whose heuristics are not tried (e.g. "websocket": no guessing without a handshake).
+    public var disabledHeuristics: Set<String> = []
+    /// Capture seconds a closed connection stays known (TIME-WAIT), and any quiet one.
+    public var closedLinger: Double = 120
+    public var idleLimit: Double = 3600
 
     public init() {}
 }

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// Removes a gzip or deflate `Content-Encoding` (RFC 9110 §8.4.1) from a finished message's kept
 /// body, into `decodedBody`, never producing more than the configured cap.
 enum HTTPContentDecoding {

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// HTTP/1.0 and HTTP/1.1 over one TCP connection (RFC 9112, RFC 9110), incremental and pure:
 /// each direction's reassembled bytes go in, in order, with the stream offset of their first
 /// byte; events come out. Feed both directions in capture order, so that a response comes after

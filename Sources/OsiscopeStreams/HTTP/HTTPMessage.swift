@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// The head of an HTTP/1.x message: the start line and the header section, up to and
 /// including the blank line that ends it (RFC 9112 §2.1).
 public struct HTTPHead: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// The message parser of one direction of a connection: requests from the client, responses from
 /// the server. It frames messages; decisions that need the other direction (which request a
 /// response answers, HEAD, CONNECT, protocol switches) are taken by `HTTPConversationParser`,

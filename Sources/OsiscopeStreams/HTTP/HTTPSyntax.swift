@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// Byte-level grammar of HTTP/1.x (RFC 9112, RFC 9110 §5.6): start lines, field lines, chunk
 /// sizes. Pure functions over byte slices; nothing here allocates except to build strings.
 enum HTTPSyntax {

@@ -1,3 +1,4 @@
+import OsiscopeWire
 import OsiscopeCapture
 
 /// In-order bytes of one direction of a TCP connection, with the packet they came from.

@@ -44,9 +44,16 @@ public struct TCPReassembler: Sendable {
         var sawSegment = false
     }
 
-    private var halves: [Direction: Half] = [.client: Half(), .server: Half()]
+    private var halves = DirectionPair(both: Half())
 
     public init() {}
+
+    /// A side taken out (a fresh one left in its place), so that changing its buffers does not copy them.
+    private mutating func take(_ direction: Direction) -> Half {
+        let half = halves[direction]
+        halves[direction] = Half()
+        return half
+    }
 
     /// Feeds one packet's segment; returns the stream events it releases and the analysis
     /// diagnostics for that packet.
@@ -55,7 +62,7 @@ public struct TCPReassembler: Sendable {
         var events: [StreamEvent] = []
         var analysis: [Diagnostic] = []
         // Taken out of the dictionary so that appending to its buffers does not copy them.
-        var half = halves.removeValue(forKey: direction)!
+        var half = take(direction)
         let isSYN = segment.has(TCPSegmentInfo.syn), isFIN = segment.has(TCPSegmentInfo.fin)
         let isRST = segment.has(TCPSegmentInfo.rst)
 
@@ -94,15 +101,15 @@ public struct TCPReassembler: Sendable {
 
         // An acknowledgment past a hole in the other direction means the receiver has those
         // bytes: the capture missed them and they will not come again.
-        if segment.has(TCPSegmentInfo.ack), halves[direction.opposite]!.space != nil, !halves[direction.opposite]!.pending.isEmpty {
-            var other = halves.removeValue(forKey: direction.opposite)!
+        if segment.has(TCPSegmentInfo.ack), halves[direction.opposite].space != nil, !halves[direction.opposite].pending.isEmpty {
+            var other = take(direction.opposite)
             let acked = other.space!.offset(of: segment.acknowledgment, near: other.delivered)
             flushHoles(upTo: acked, in: &other, direction: direction.opposite, events: &events)
             halves[direction.opposite] = other
         }
         if isRST {
             for side in Direction.allCases {
-                var state = halves.removeValue(forKey: side)!
+                var state = take(side)
                 flushHoles(upTo: Int64.max, in: &state, direction: side, events: &events)
                 halves[side] = state
             }
@@ -116,7 +123,7 @@ public struct TCPReassembler: Sendable {
     public mutating func flush() -> [StreamEvent] {
         var events: [StreamEvent] = []
         for side in Direction.allCases {
-            var state = halves.removeValue(forKey: side)!
+            var state = take(side)
             flushHoles(upTo: Int64.max, in: &state, direction: side, events: &events)
             halves[side] = state
             finishIfDone(side, events: &events)
@@ -125,7 +132,7 @@ public struct TCPReassembler: Sendable {
     }
 
     /// The direction's FIN arrived and every byte before it was delivered.
-    public func isFinished(_ direction: Direction) -> Bool { halves[direction]!.finished }
+    public func isFinished(_ direction: Direction) -> Bool { halves[direction].finished }
 
     // MARK: delivery
 
@@ -213,7 +220,7 @@ public struct TCPReassembler: Sendable {
     }
 
     private mutating func finishIfDone(_ direction: Direction, events: inout [StreamEvent]) {
-        var half = halves[direction]!
+        var half = halves[direction]
         if let fin = half.finOffset, !half.finished, half.delivered >= fin, half.pending.isEmpty {
             half.finished = true
             events.append(.finished(direction))

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// One entry of a Sec-WebSocket-Extensions header (RFC 6455 §9.1):
 /// `name; param; param=value`, values possibly quoted.
 public struct WebSocketExtension: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// One WebSocket frame as it was on the wire (RFC 6455 §5.2), located by stream offsets of
 /// its direction, with its payload already unmasked.
 ///

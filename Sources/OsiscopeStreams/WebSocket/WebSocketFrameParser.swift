@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// Reads the WebSocket frames of one direction from its reassembled bytes, incrementally:
 /// bytes go in as they arrive (split anywhere, even inside a frame header) and each frame
 /// comes out when its last byte has been seen.

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// A frame header read from raw bytes, before any judgement (RFC 6455 §5.2).
 struct RawFrameHeader: Equatable {
     var first: UInt8

@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// Whether a connection whose opening handshake was not captured carries WebSocket frames,
 /// judged from the first bytes of both directions: client frames masked, server frames not,
 /// known opcodes, RSV bits only where permessage-deflate allows them, lengths in their

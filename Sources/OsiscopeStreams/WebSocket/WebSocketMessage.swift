@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// The payload of a close frame (RFC 6455 §5.5.1): an optional status code and a UTF-8 reason.
 public struct WebSocketClose: Sendable, Equatable {
     /// Nil when the close frame had an empty payload (the receiver then reports 1005).
@@ -58,6 +59,10 @@ public struct WebSocketMessage: Sendable, Equatable {
     public var streamRange: Range<Int64>
     /// Each frame of the message (header and payload), in order.
     public var frameRanges: [Range<Int64>]
+    /// Where the unmasked bytes (before inflating) are in the stream, frame by frame.
+    public var payloadRanges: [Range<Int64>]
+    /// The joined, unmasked payload before inflating, for a compressed message.
+    public var wirePayload: [UInt8]?
     /// Bytes of frame headers (2 to 14 per frame): the WebSocket layer's overhead.
     public var headerBytes: Int
     public var diagnostics: [StreamDiagnostic]
@@ -66,7 +71,8 @@ public struct WebSocketMessage: Sendable, Equatable {
         direction: Direction, opcode: WebSocketOpcode, frameCount: Int = 1, compressed: Bool = false,
         payload: [UInt8], length: UInt64? = nil, wireLength: UInt64? = nil, payloadTruncated: Bool = false,
         isComplete: Bool = true, close: WebSocketClose? = nil, streamRange: Range<Int64>,
-        frameRanges: [Range<Int64>]? = nil, headerBytes: Int = 0, diagnostics: [StreamDiagnostic] = []
+        frameRanges: [Range<Int64>]? = nil, payloadRanges: [Range<Int64>] = [], wirePayload: [UInt8]? = nil,
+        headerBytes: Int = 0, diagnostics: [StreamDiagnostic] = []
     ) {
         self.direction = direction
         self.opcode = opcode
@@ -81,6 +87,8 @@ public struct WebSocketMessage: Sendable, Equatable {
         self.close = close
         self.streamRange = streamRange
         self.frameRanges = frameRanges ?? [streamRange]
+        self.payloadRanges = payloadRanges
+        self.wirePayload = wirePayload
         self.headerBytes = headerBytes
         self.diagnostics = diagnostics
     }

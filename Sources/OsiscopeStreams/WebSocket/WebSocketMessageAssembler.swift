@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// Turns the frames of one direction into messages (RFC 6455 §5.4-§5.6): joins fragments,
 /// inflates permessage-deflate messages (RFC 7692), reads close payloads, and reports every
 /// protocol rule a frame breaks.
@@ -43,6 +44,8 @@ public struct WebSocketMessageAssembler {
         var dataTruncated = false
         var wireLength: UInt64 = 0
         var frameRanges: [Range<Int64>] = []
+        /// Where the kept bytes of `data` are in the stream, frame by frame.
+        var payloadRanges: [Range<Int64>] = []
         var headerBytes = 0
         var complete = true
         var diagnostics: [StreamDiagnostic] = []
@@ -260,6 +263,8 @@ public struct WebSocketMessageAssembler {
         if frame.missingPayloadBytes > 0 { message.complete = false }
         guard !message.dataTruncated else { return }
         let room = maxMessageSize - message.data.count
+        let kept = Int64(min(frame.payload.count, room))
+        message.payloadRanges.append(frame.payloadRange.lowerBound..<(frame.payloadRange.lowerBound + kept))
         if frame.payload.count <= room {
             if message.data.isEmpty {
                 message.data = frame.payload
@@ -304,7 +309,7 @@ public struct WebSocketMessageAssembler {
             payload: message.data, length: message.wireLength, wireLength: message.wireLength,
             payloadTruncated: message.dataTruncated, isComplete: message.complete, close: close,
             streamRange: span(message.frameRanges), frameRanges: message.frameRanges,
-            headerBytes: message.headerBytes, diagnostics: diagnostics)
+            payloadRanges: message.payloadRanges, headerBytes: message.headerBytes, diagnostics: diagnostics)
     }
 
     private mutating func finishData(_ message: Partial) -> WebSocketMessage {
@@ -326,7 +331,9 @@ public struct WebSocketMessageAssembler {
             direction: direction, opcode: message.opcode, frameCount: message.frameRanges.count,
             compressed: message.compressed, payload: payload, length: length, wireLength: message.wireLength,
             payloadTruncated: truncated, isComplete: message.complete, streamRange: range,
-            frameRanges: message.frameRanges, headerBytes: message.headerBytes, diagnostics: diagnostics)
+            frameRanges: message.frameRanges, payloadRanges: message.payloadRanges,
+            wirePayload: message.compressed ? message.data : nil, headerBytes: message.headerBytes,
+            diagnostics: diagnostics)
         if message.opcode == .text && !result.isValidUTF8 {
             var location = ""
             if case .invalid(let index) = UTF8Validation.check(payload) { location = " at payload byte \(index)" }

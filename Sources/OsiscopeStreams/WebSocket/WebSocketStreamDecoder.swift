@@ -1,3 +1,4 @@
+import OsiscopeWire
 /// One direction of a WebSocket connection, bytes to frames to messages: a frame parser and a
 /// message assembler wired together, for the integration layer.
 public struct WebSocketStreamDecoder {

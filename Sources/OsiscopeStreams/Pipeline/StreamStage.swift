@@ -1,0 +1,93 @@
+import OsiscopeCapture
+import OsiscopeWire
+
+/// The stream stage for a whole capture: one `Connection` per TCP stream, fed packet by
+/// packet. It records what each packet completes (layers to show, TCP analysis) and emits
+/// connection, message and stream-byte events.
+final class StreamStage {
+    let options: StreamOptions
+    private var connections: [Int: Connection] = [:]
+    private var lastTimestamp = Timestamp(seconds: 0, nanoseconds: 0)
+    private let wants: PipelineEvents
+    private let streamBytesOf: Int?
+
+    init(options: StreamOptions, wants: PipelineEvents, streamBytesOf: Int?) {
+        self.options = options
+        self.wants = wants
+        self.streamBytesOf = streamBytesOf
+    }
+
+    /// What the stage found on one packet.
+    struct PacketFindings {
+        var analysis: [Diagnostic] = []
+        var records: [any LayerRecord] = []
+        /// The decoder whose message the packet's payload is part of, when none of it is shown yet.
+        var reassemblingFor: String?
+    }
+
+    func process(_ packet: CapturedPacket, _ segment: TCPSegmentInfo, transport: TransportInfo,
+                 placement: ConversationTracker.Placement, into events: inout [PipelineEvent]) -> PacketFindings {
+        lastTimestamp = packet.timestamp
+        let connection: Connection
+        if let known = connections[placement.stream] {
+            connection = known
+        } else {
+            connection = Connection(
+                summary: ConnectionSummary(
+                    stream: placement.stream,
+                    client: placement.direction == .client ? transport.source : transport.destination,
+                    server: placement.direction == .client ? transport.destination : transport.source,
+                    firstSeen: packet.timestamp, lastSeen: packet.timestamp),
+                options: options)
+            if wants.contains(.streamBytes) && (streamBytesOf == nil || streamBytesOf == placement.stream) {
+                connection.streamEvents = []
+            }
+            connections[placement.stream] = connection
+            if wants.contains(.connections) { events.append(.connectionOpened(connection.summary)) }
+        }
+        var context = makeContext(connection, packet: packet.number, time: packet.timestamp)
+        var findings = PacketFindings()
+        findings.analysis = connection.process(segment, from: placement.direction, packet: packet, &context)
+        // Both sides closed (or one reset): flush what is left now, and drop the decoding state
+        // below, so that memory follows the connections still open.
+        let ending = connection.summary.state != .open && !connection.isReleased
+        if ending { connection.finish(&context) }
+        findings.records = context.records
+        if connection.decodesPayload { findings.reassemblingFor = connection.decoderDisplayName }
+        emit(context, connection, into: &events)
+        if ending { connection.release() }
+        return findings
+    }
+
+    /// Streams that ended (retired by the tracker, or their ports reused): finish them.
+    func retire(streams: [Int], into events: inout [PipelineEvent]) {
+        for stream in streams {
+            guard let connection = connections.removeValue(forKey: stream) else { continue }
+            var context = makeContext(connection, packet: nil, time: lastTimestamp)
+            connection.finish(&context)
+            emit(context, connection, into: &events)
+            if wants.contains(.connections) { events.append(.connectionClosed(connection.summary)) }
+        }
+    }
+
+    /// The end of the capture: every connection still open gives up what it holds.
+    func finish(into events: inout [PipelineEvent]) {
+        retire(streams: connections.keys.sorted(), into: &events)
+    }
+
+    private func makeContext(_ connection: Connection, packet: Int?, time: Timestamp) -> DecoderContext {
+        DecoderContext(stream: connection.summary.stream, packet: packet, time: time, options: options,
+                       wantsLayers: packet != nil && wants.contains(.packets), sources: connection)
+    }
+
+    private func emit(_ context: DecoderContext, _ connection: Connection, into events: inout [PipelineEvent]) {
+        connection.summary.messages += context.messages.count
+        if let streamEvents = connection.streamEvents, !streamEvents.isEmpty {
+            for event in streamEvents { events.append(.streamBytes(stream: connection.summary.stream, event)) }
+            connection.streamEvents = []
+        }
+        guard wants.contains(.messages) else { return }
+        for start in context.starts { events.append(.messageStarted(start)) }
+        for message in context.messages { events.append(.messageCompleted(message)) }
+    }
+}

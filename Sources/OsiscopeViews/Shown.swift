@@ -1,0 +1,31 @@
+/// How much of a long value views show: decoded layers keep whole payloads and texts, and
+/// views cut them here.
+enum Shown {
+    /// Bytes of a payload field written out in JSON.
+    static let bytes = 4096
+    /// Characters of a text field shown before "…".
+    static let characters = 4096
+
+    static func text(_ text: String) -> String {
+        text.count > characters ? String(text.prefix(characters)) + "…" : text
+    }
+
+    /// "(unmasked, first 4096 of 70000 bytes)" from the field's own note "(unmasked)".
+    static func cutNote(_ note: String?, shown: Int, of total: Int) -> String {
+        let cut = "first \(shown) of \(total) bytes"
+        guard let note, note.hasPrefix("("), note.hasSuffix(")") else { return "(\(cut))" }
+        return String(note.dropLast()) + ", \(cut))"
+    }
+}
+
+extension String {
+    /// Seconds with six decimals, "0.000213"; absurd values (from hostile timestamps) are clamped.
+    public init(format6 seconds: Double) {
+        let limit = 1e12
+        let clamped = seconds.isFinite ? Swift.min(Swift.max(seconds, -limit), limit) : 0
+        let micros = Int64((clamped * 1_000_000).rounded())
+        let whole = micros / 1_000_000, fraction = abs(micros % 1_000_000)
+        let digits = String(fraction)
+        self = "\(micros < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: 6 - digits.count) + digits
+    }
+}
