@@ -8,8 +8,9 @@ enum DataDecoder {
     static func decode(at offset: Int, _ context: inout DecodeContext) -> (NextLayer, Int)? {
         var builder = context.builder(at: offset)
         let count = builder.available
-        guard count > 0 else { return nil }
-        builder.value(data, 0..<count, .bytes(Array(builder.slice(0..<count)!)))
+        guard count > 0, context.records else { return nil }
+        let bytes = Array(builder.slice(0..<count)!)
+        builder.value(data, 0..<count, .bytes(bytes))
         builder.generated(length, .number(UInt64(count)))
         context.add(builder.layer("data", "Data", .application, length: count, summary: "\(count) bytes"))
         return nil

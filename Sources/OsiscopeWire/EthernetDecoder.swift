@@ -37,17 +37,17 @@ enum EthernetDecoder {
         builder.value(Fields.dst, Header.destination, .text(AddressFormat.mac(destination)), children: dstChildren)
         builder.value(Fields.src, Header.source, .text(AddressFormat.mac(source)))
         let type = builder.read(Header.type)!
-        let summary = "\(AddressFormat.mac(source)) → \(AddressFormat.mac(destination))"
+        let summary = { "\(AddressFormat.mac(source)) → \(AddressFormat.mac(destination))" }
         if type <= 1500 {
             // Values up to 1500 are an 802.3 length; the payload is LLC, shown as data.
             builder.number(Fields.length, Header.type)
-            context.add(builder.layer("eth", "IEEE 802.3 Ethernet", .dataLink, length: Header.length, summary: summary))
+            context.add(builder.layer("eth", "IEEE 802.3 Ethernet", .dataLink, length: Header.length, summary: summary()))
             // The length bounds the payload: what follows is minimum-size padding.
             context.end = min(context.end, offset + Header.length + Int(type))
             return (.data, offset + Header.length)
         }
         builder.number(Fields.type, Header.type)
-        context.add(builder.layer("eth", "Ethernet II", .dataLink, length: Header.length, summary: summary))
+        context.add(builder.layer("eth", "Ethernet II", .dataLink, length: Header.length, summary: summary()))
         return (PacketDecoder.layer(forEtherType: type), offset + Header.length)
     }
 

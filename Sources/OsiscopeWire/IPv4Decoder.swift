@@ -85,7 +85,7 @@ enum IPv4Decoder {
         let checksum = builder.read(Header.checksum)!
         let source = Array(builder.slice(Header.source)!)
         let destination = Array(builder.slice(Header.destination)!)
-        let summary = "\(AddressFormat.ip(source)) → \(AddressFormat.ip(destination))"
+        let summary = { "\(AddressFormat.ip(source)) → \(AddressFormat.ip(destination))" }
 
         if version != 4 {
             builder.diagnose(.error, "ip.version.bad", "the version field says \(version) in an IPv4 header", Header.versionAndLength)
@@ -94,7 +94,7 @@ enum IPv4Decoder {
             builder.diagnose(.error, "ip.hdr_len.bad",
                              "header length \(headerLength) is less than the minimum of 20 bytes", Header.versionAndLength)
             addAddresses(&builder, source, destination, checksum: checksum, verdict: nil)
-            context.add(builder.layer("ipv4", title, .network, length: Header.minimumLength, summary: summary))
+            context.add(builder.layer("ipv4", title, .network, length: Header.minimumLength, summary: summary()))
             return (.data, offset + Header.minimumLength)
         }
         let headerCaptured = builder.has(0..<headerLength)
@@ -111,7 +111,7 @@ enum IPv4Decoder {
         }
         if !headerCaptured {
             builder.diagnoseShort("IPv4 options", needed: headerLength, packetTruncated: context.packetTruncated)
-            context.add(builder.layer("ipv4", title, .network, length: builder.available, summary: summary))
+            context.add(builder.layer("ipv4", title, .network, length: builder.available, summary: summary()))
             return (.data, offset + min(headerLength, builder.available))
         }
         if headerLength > Header.minimumLength {
@@ -137,13 +137,14 @@ enum IPv4Decoder {
                                             protocolNumber: UInt8(protocolNumber))
         let moreFragments = flagsRaw & 0x2000 != 0
         if moreFragments || fragmentOffset > 0 {
+            let identification = builder.read(Header.identification)!
             builder.diagnose(.note, "ip.fragment",
-                             "fragment of datagram \(String(format4: builder.read(Header.identification)!)): bytes \(fragmentOffset)–\(fragmentOffset + payloadLength - 1)\(moreFragments ? ", more follow" : ", the last one"); fragments are not reassembled, so the payload is shown as data",
+                             "fragment of datagram \(String(format4: identification)): bytes \(fragmentOffset)–\(fragmentOffset + payloadLength - 1)\(moreFragments ? ", more follow" : ", the last one"); fragments are not reassembled, so the payload is shown as data",
                              Header.flagsAndOffset)
-            context.add(builder.layer("ipv4", title, .network, length: headerLength, summary: summary + " (fragment)"))
+            context.add(builder.layer("ipv4", title, .network, length: headerLength, summary: summary() + " (fragment)"))
             return (.data, offset + headerLength)
         }
-        context.add(builder.layer("ipv4", title, .network, length: headerLength, summary: summary))
+        context.add(builder.layer("ipv4", title, .network, length: headerLength, summary: summary()))
         return (PacketDecoder.layer(forIPProtocol: protocolNumber), offset + headerLength)
     }
 

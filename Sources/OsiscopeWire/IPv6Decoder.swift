@@ -70,7 +70,7 @@ enum IPv6Decoder {
         let destination = Array(builder.slice(Header.destination)!)
         builder.value(Fields.source, Header.source, .text(AddressFormat.ip(source)))
         builder.value(Fields.destination, Header.destination, .text(AddressFormat.ip(destination)))
-        let summary = "\(AddressFormat.ip(source)) → \(AddressFormat.ip(destination))"
+        let summary = { "\(AddressFormat.ip(source)) → \(AddressFormat.ip(destination))" }
         if version != 6 {
             builder.diagnose(.error, "ipv6.version.bad", "the version field says \(version) in an IPv6 header", Header.versionClassFlow)
         }
@@ -93,7 +93,7 @@ enum IPv6Decoder {
             guard let header = extensionHeader(next, at: at, &builder) else {
                 let needed = at + (builder.read((at + 1)..<(at + 2)).map { extensionLength(next, $0) } ?? 8)
                 builder.diagnoseShort("IPv6 extension", needed: needed, packetTruncated: context.packetTruncated)
-                context.add(builder.layer("ipv6", title, .network, length: builder.available, summary: summary))
+                context.add(builder.layer("ipv6", title, .network, length: builder.available, summary: summary()))
                 return (.data, offset + min(at, builder.available))
             }
             fragmented = fragmented || header.fragmented
@@ -104,10 +104,10 @@ enum IPv6Decoder {
                                             length: (end - offset) - at, protocolNumber: UInt8(truncatingIfNeeded: next))
         if fragmented {
             builder.diagnose(.note, "ipv6.fragment", "IPv6 fragment; fragments are not reassembled, so the payload is shown as data")
-            context.add(builder.layer("ipv6", title, .network, length: at, summary: summary + " (fragment)"))
+            context.add(builder.layer("ipv6", title, .network, length: at, summary: summary() + " (fragment)"))
             return (.data, offset + at)
         }
-        context.add(builder.layer("ipv6", title, .network, length: at, summary: summary))
+        context.add(builder.layer("ipv6", title, .network, length: at, summary: summary()))
         return (PacketDecoder.layer(forIPProtocol: next), offset + at)
     }
 

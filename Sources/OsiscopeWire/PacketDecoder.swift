@@ -15,14 +15,18 @@ struct DecodeContext {
     let packetTruncated: Bool
     /// First offset past the bytes the current layer's payload may use (IP total length etc.).
     var end: Int
+    /// False when only the transport is wanted: layers, fields and texts are not made.
+    var records = true
     var layers: [Layer] = []
     /// Source and destination address and upper-layer length, for TCP/UDP/ICMPv6 checksums.
     var pseudoHeader: PseudoHeader?
     var transport: TransportInfo?
 
-    mutating func add(_ layer: Layer) { layers.append(layer) }
+    mutating func add(_ layer: @autoclosure () -> Layer) {
+        if records { layers.append(layer()) }
+    }
 
-    func builder(at offset: Int) -> LayerBuilder { LayerBuilder(bytes: bytes, start: offset, limit: end) }
+    func builder(at offset: Int) -> LayerBuilder { LayerBuilder(bytes: bytes, start: offset, limit: end, records: records) }
 }
 
 /// Decodes captured packets into layers. Pure: the same bytes always give the same layers,
@@ -33,14 +37,19 @@ public enum PacketDecoder {
 
     /// The packet's addresses, ports and TCP header only: what conversation tracking and
     /// reassembly need, without building fields.
+    /// The TCP checksum is not verified there (`badChecksum` stays false).
     public static func transport(of packet: CapturedPacket) -> TransportInfo? {
-        decode(packet).transport
+        decode(packet, records: false).transport
     }
 
-    public static func decode(_ packet: CapturedPacket) -> DecodedPacket {
-        var context = DecodeContext(bytes: packet.data, packetTruncated: packet.isTruncated, end: packet.data.count)
+    public static func decode(_ packet: CapturedPacket) -> DecodedPacket { decode(packet, records: true) }
+
+    private static func decode(_ packet: CapturedPacket, records: Bool) -> DecodedPacket {
+        var context = DecodeContext(bytes: packet.data, packetTruncated: packet.isTruncated, end: packet.data.count,
+                                    records: records)
         var diagnostics: [Diagnostic] = []
         var step: (NextLayer, Int)?
+        var depth = 0
         switch packet.linkType {
         case .ethernet: step = (.ethernet, 0)
         case .linuxSLL: step = (.linuxSLL, 0)
@@ -56,14 +65,15 @@ public enum PacketDecoder {
             step = (.data, 0)
         }
         while let (next, offset) = step {
-            if context.layers.count >= maximumLayers && !isData(next) {
+            depth += 1
+            if depth > maximumLayers && !isData(next) {
                 step = (.data, offset)
                 continue
             }
             guard offset < context.end || isData(next) else { break }
             step = decodeOne(next, at: offset, &context)
         }
-        if packet.linkType == .ethernet && context.end < packet.data.count {
+        if records && packet.linkType == .ethernet && context.end < packet.data.count {
             EthernetDecoder.notePadding(&context, from: context.end)
         }
         return DecodedPacket(packet: packet, layers: context.layers, diagnostics: diagnostics,

@@ -50,13 +50,15 @@ enum TCPDecoder {
         } else if !builder.has(0..<headerLength) {
             builder.diagnoseShort("TCP options", needed: headerLength, packetTruncated: context.packetTruncated)
         } else {
-            if headerLength > Header.minimumLength {
+            if headerLength > Header.minimumLength && builder.records {
                 TCPOptions.add(&builder, in: Header.minimumLength..<headerLength)
             }
             payloadOffset = offset + headerLength
             payloadLength = segmentLength - headerLength
             // A segment is whole only if the snap length kept every byte IP says it has.
-            if let pseudo = context.pseudoHeader, pseudo.length == segmentLength {
+            if !builder.records {
+                // Only the transport is wanted: the checksum is verified when fields are shown.
+            } else if let pseudo = context.pseudoHeader, pseudo.length == segmentLength {
                 let verdict = InternetChecksum.verify(segment: builder.slice(0..<segmentLength)!, stored: checksum,
                                                       pseudoSum: pseudo.sum)
                 builder.fields[checksumIndex].note = verdict.note
@@ -80,9 +82,10 @@ enum TCPDecoder {
             source: Endpoint(address: IPAddress(context.pseudoHeader?.source ?? []), port: sourcePort),
             destination: Endpoint(address: IPAddress(context.pseudoHeader?.destination ?? []), port: destinationPort),
             tcp: info)
-        let summary = "\(sourcePort) → \(destinationPort) [\(TCPFields.flagNames(flags))] Seq=\(sequence)"
-            + (flags & TCPSegmentInfo.ack != 0 ? " Ack=\(acknowledgment)" : "") + " Win=\(window) Len=\(payloadLength)"
-        context.add(builder.layer("tcp", title, .transport, length: max(headerLength, Header.minimumLength), summary: summary))
+        context.add(builder.layer("tcp", title, .transport, length: max(headerLength, Header.minimumLength),
+                                  summary: "\(sourcePort) → \(destinationPort) [\(TCPFields.flagNames(flags))] Seq=\(sequence)"
+                                      + (flags & TCPSegmentInfo.ack != 0 ? " Ack=\(acknowledgment)" : "")
+                                      + " Win=\(window) Len=\(payloadLength)"))
         let captured = context.end - payloadOffset
         return captured > 0 ? (.data, payloadOffset) : nil
     }

@@ -38,7 +38,7 @@ enum UDPDecoder {
                                  "length \(length) does not fit the \(pseudo.length) bytes IP carries", Header.length)
             } else if checksum == 0 && pseudo.source.count == 4 {
                 note = "[none: the sender did not compute one]"
-            } else if builder.has(0..<length) {
+            } else if builder.records && builder.has(0..<length) {
                 let verdict = InternetChecksum.verify(segment: builder.slice(0..<length)!, stored: checksum,
                                                       pseudoSum: PseudoHeader(source: pseudo.source, destination: pseudo.destination,
                                                                               length: length, protocolNumber: 17).sum)
