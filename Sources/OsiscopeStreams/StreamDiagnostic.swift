@@ -10,6 +10,11 @@ public struct StreamDiagnostic: Sendable, Equatable {
     /// Offsets in the direction's byte stream (0 is the first byte after the handshake SYN).
     public var streamRange: Range<Int64>?
 
+    public init(_ kind: DiagnosticDescriptor, _ message: String, streamRange: Range<Int64>? = nil) {
+        self.init(kind.severity, kind.key, message, streamRange: streamRange)
+    }
+
+    /// For comparisons in tests; decoders name a `DiagnosticDescriptor` instead.
     public init(_ severity: Diagnostic.Severity, _ key: String, _ message: String, streamRange: Range<Int64>? = nil) {
         self.severity = severity
         self.key = key

@@ -59,8 +59,9 @@ public struct TCPSegmentInfo: Sendable, Equatable {
     /// True when the checksum was verified as wrong (not when it was offloaded or unchecked).
     public var badChecksum: Bool
 
-    public static let fin: UInt16 = 0x001, syn: UInt16 = 0x002, rst: UInt16 = 0x004
-    public static let psh: UInt16 = 0x008, ack: UInt16 = 0x010, urg: UInt16 = 0x020
+    // The bits as the TCP registry defines them.
+    public static let fin = UInt16(TCPFields.fin.mask!), syn = UInt16(TCPFields.syn.mask!), rst = UInt16(TCPFields.reset.mask!)
+    public static let psh = UInt16(TCPFields.push.mask!), ack = UInt16(TCPFields.ack.mask!), urg = UInt16(TCPFields.urgent.mask!)
 
     public func has(_ flag: UInt16) -> Bool { flags & flag != 0 }
 }

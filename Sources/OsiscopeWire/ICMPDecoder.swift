@@ -18,6 +18,7 @@ enum ICMPDecoder {
         let checksum: FieldDescriptor
         let identifier: FieldDescriptor
         let sequence: FieldDescriptor
+        let checksumBad: DiagnosticDescriptor
         let echoTypes: Set<UInt64>
         let typeName: @Sendable (UInt64, UInt64) -> String?
         let usesPseudoHeader: Bool
@@ -30,6 +31,7 @@ enum ICMPDecoder {
         checksum: FieldDescriptor("icmp.checksum", "Checksum", .hex(digits: 4), blurb: "Detects corruption of the ICMP message."),
         identifier: FieldDescriptor("icmp.ident", "Identifier", blurb: "Matches echo replies to the ping program that sent the request."),
         sequence: FieldDescriptor("icmp.seq", "Sequence Number", blurb: "Counts the echo requests, so lost ones show as gaps."),
+        checksumBad: DiagnosticDescriptor("icmp.checksum.bad", .warning, "the ICMP checksum is wrong"),
         echoTypes: [0, 8, 13, 14], typeName: ICMPNames.v4, usesPseudoHeader: false)
 
     static let v6 = Family(
@@ -39,6 +41,7 @@ enum ICMPDecoder {
         checksum: FieldDescriptor("icmpv6.checksum", "Checksum", .hex(digits: 4), blurb: "Detects corruption; unlike ICMP for IPv4 it covers the IPv6 addresses too."),
         identifier: FieldDescriptor("icmpv6.echo.identifier", "Identifier", blurb: "Matches echo replies to the ping program that sent the request."),
         sequence: FieldDescriptor("icmpv6.echo.sequence_number", "Sequence", blurb: "Counts the echo requests."),
+        checksumBad: DiagnosticDescriptor("icmpv6.checksum.bad", .warning, "the ICMPv6 checksum is wrong"),
         echoTypes: [128, 129], typeName: ICMPNames.v6, usesPseudoHeader: true)
 
     static func decode(at offset: Int, _ context: inout DecodeContext) -> (NextLayer, Int)? {
@@ -68,7 +71,7 @@ enum ICMPDecoder {
                 let verdict = InternetChecksum.verify(segment: builder.slice(0..<length)!, stored: UInt16(checksum), pseudoSum: pseudoSum)
                 note = verdict.note
                 if case .incorrect = verdict {
-                    builder.diagnose(.warning, "\(family.key).checksum.bad", "checksum is wrong \(verdict.note)", Header.checksum)
+                    builder.diagnose(family.checksumBad, "checksum is wrong \(verdict.note)", Header.checksum)
                 }
             }
         }

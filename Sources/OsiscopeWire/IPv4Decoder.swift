@@ -88,10 +88,10 @@ enum IPv4Decoder {
         let summary = { "\(AddressFormat.ip(source)) → \(AddressFormat.ip(destination))" }
 
         if version != 4 {
-            builder.diagnose(.error, "ip.version.bad", "the version field says \(version) in an IPv4 header", Header.versionAndLength)
+            builder.diagnose(IPv4Diagnostics.versionBad, "the version field says \(version) in an IPv4 header", Header.versionAndLength)
         }
         guard headerLength >= Header.minimumLength else {
-            builder.diagnose(.error, "ip.hdr_len.bad",
+            builder.diagnose(IPv4Diagnostics.hdrLenBad,
                              "header length \(headerLength) is less than the minimum of 20 bytes", Header.versionAndLength)
             addAddresses(&builder, source, destination, checksum: checksum, verdict: nil)
             context.add(builder.layer("ipv4", title, .network, length: Header.minimumLength, summary: summary()))
@@ -107,7 +107,7 @@ enum IPv4Decoder {
         }
         addAddresses(&builder, source, destination, checksum: checksum, verdict: verdict)
         if case .incorrect = verdict {
-            builder.diagnose(.warning, "ip.checksum.bad", "IPv4 header checksum is wrong \(verdict!.note)", Header.checksum)
+            builder.diagnose(IPv4Diagnostics.checksumBad, "IPv4 header checksum is wrong \(verdict!.note)", Header.checksum)
         }
         if !headerCaptured {
             builder.diagnoseShort("IPv4 options", needed: headerLength, packetTruncated: context.packetTruncated)
@@ -122,13 +122,13 @@ enum IPv4Decoder {
         var end = offset + totalLength
         if totalLength == 0 {
             // Segmentation offload hands the capture a packet whose length is not filled in yet.
-            builder.diagnose(.note, "ip.len.zero", "total length is 0 (segmentation offload): using the captured length", Header.totalLength)
+            builder.diagnose(IPv4Diagnostics.lenZero, "total length is 0 (segmentation offload): using the captured length", Header.totalLength)
             end = context.end
         } else if totalLength < headerLength {
-            builder.diagnose(.error, "ip.len.bad", "total length \(totalLength) is less than the header length \(headerLength)", Header.totalLength)
+            builder.diagnose(IPv4Diagnostics.lenBad, "total length \(totalLength) is less than the header length \(headerLength)", Header.totalLength)
             end = offset + headerLength
         } else if end > context.end && !context.packetTruncated {
-            builder.diagnose(.error, "ip.len.bad",
+            builder.diagnose(IPv4Diagnostics.lenBad,
                              "total length \(totalLength) is more than the \(context.end - offset) bytes present", Header.totalLength)
         }
         context.end = min(end, context.end)
@@ -138,7 +138,7 @@ enum IPv4Decoder {
         let moreFragments = flagsRaw & 0x2000 != 0
         if moreFragments || fragmentOffset > 0 {
             let identification = builder.read(Header.identification)!
-            builder.diagnose(.note, "ip.fragment",
+            builder.diagnose(IPv4Diagnostics.fragment,
                              "fragment of datagram \(String(format4: identification)): bytes \(fragmentOffset)–\(fragmentOffset + payloadLength - 1)\(moreFragments ? ", more follow" : ", the last one"); fragments are not reassembled, so the payload is shown as data",
                              Header.flagsAndOffset)
             context.add(builder.layer("ipv4", title, .network, length: headerLength, summary: summary() + " (fragment)"))
@@ -178,7 +178,7 @@ enum IPv4Decoder {
             }
             guard at + 2 <= range.upperBound, let length = builder.read((at + 1)..<(at + 2)),
                   length >= 2, at + Int(length) <= range.upperBound else {
-                builder.diagnose(.error, "ip.opt.len.bad", "an IPv4 option's length runs past the header", at..<range.upperBound)
+                builder.diagnose(IPv4Diagnostics.optLenBad, "an IPv4 option's length runs past the header", at..<range.upperBound)
                 break
             }
             let option = at..<(at + Int(length))

@@ -72,13 +72,13 @@ enum IPv6Decoder {
         builder.value(Fields.destination, Header.destination, .text(AddressFormat.ip(destination)))
         let summary = { "\(AddressFormat.ip(source)) → \(AddressFormat.ip(destination))" }
         if version != 6 {
-            builder.diagnose(.error, "ipv6.version.bad", "the version field says \(version) in an IPv6 header", Header.versionClassFlow)
+            builder.diagnose(IPv6Diagnostics.versionBad, "the version field says \(version) in an IPv6 header", Header.versionClassFlow)
         }
         var end = offset + Header.length + payloadLength
         if payloadLength == 0 {
             end = context.end // Jumbograms and offloaded segments leave the length at zero.
         } else if end > context.end && !context.packetTruncated {
-            builder.diagnose(.error, "ipv6.plen.bad",
+            builder.diagnose(IPv6Diagnostics.plenBad,
                              "payload length \(payloadLength) is more than the \(context.end - offset - Header.length) bytes present",
                              Header.payloadLength)
         }
@@ -103,7 +103,7 @@ enum IPv6Decoder {
         context.pseudoHeader = PseudoHeader(source: source, destination: destination,
                                             length: (end - offset) - at, protocolNumber: UInt8(truncatingIfNeeded: next))
         if fragmented {
-            builder.diagnose(.note, "ipv6.fragment", "IPv6 fragment; fragments are not reassembled, so the payload is shown as data")
+            builder.diagnose(IPv6Diagnostics.fragment, "IPv6 fragment; fragments are not reassembled, so the payload is shown as data")
             context.add(builder.layer("ipv6", title, .network, length: at, summary: summary() + " (fragment)"))
             return (.data, offset + at)
         }

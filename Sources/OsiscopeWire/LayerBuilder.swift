@@ -91,10 +91,10 @@ struct LayerBuilder {
         fields.append(Field(descriptor, value(), offset: start, length: 0, note: note(), generated: true))
     }
 
-    mutating func diagnose(_ severity: Diagnostic.Severity, _ key: String, _ message: @autoclosure () -> String,
+    mutating func diagnose(_ kind: DiagnosticDescriptor, _ message: @autoclosure () -> String,
                            _ range: Range<Int>? = nil) {
         guard records else { return }
-        diagnostics.append(Diagnostic(severity, key, message(),
+        diagnostics.append(Diagnostic(kind, message(),
                                       offset: range.map { start + $0.lowerBound }, length: range?.count))
     }
 
@@ -103,10 +103,10 @@ struct LayerBuilder {
     mutating func diagnoseShort(_ protocolName: String, needed: Int, packetTruncated: Bool) {
         let available = available
         if packetTruncated && limit >= bytes.count {
-            diagnose(.warning, "wire.truncated",
+            diagnose(WireDiagnostics.truncated,
                      "\(protocolName) header cut off by the capture's snap length: \(available) of \(needed) bytes captured")
         } else {
-            diagnose(.error, "wire.malformed",
+            diagnose(WireDiagnostics.malformed,
                      "\(protocolName) header is malformed: it needs \(needed) bytes but only \(available) are there")
         }
     }

@@ -60,7 +60,7 @@ public enum PacketDecoder {
         case .ipv4: step = (.ipv4, 0)
         case .ipv6: step = (.ipv6, 0)
         default:
-            diagnostics.append(Diagnostic(.note, "wire.unknown_link_type",
+            diagnostics.append(Diagnostic(WireDiagnostics.unknownLinkType,
                                           "link type \(packet.linkType.rawValue) is not decoded; the packet is shown as raw bytes"))
             step = (.data, 0)
         }

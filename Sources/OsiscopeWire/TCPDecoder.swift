@@ -32,7 +32,7 @@ enum TCPDecoder {
         let headerLength = Int(words) * 4
         builder.value(TCPFields.headerLength, Header.dataOffset, .number(UInt64(headerLength)), note: "bytes (\(words))")
         let flags = UInt16(builder.read(Header.flags)! & 0x0FFF)
-        let flagChildren = TCPFields.flagBits.compactMap { builder.makeNumber($0.0, Header.flags) }
+        let flagChildren = TCPFields.flagBits.compactMap { builder.makeNumber($0.descriptor, Header.flags) }
         builder.value(TCPFields.flags, Header.flags, .number(UInt64(flags)), note: "(\(TCPFields.flagNames(flags)))",
                       children: flagChildren)
         let window = UInt16(builder.number(TCPFields.window, Header.window)!)
@@ -45,7 +45,7 @@ enum TCPDecoder {
         var payloadOffset = offset + segmentLength
         var badChecksum = false
         if headerLength < Header.minimumLength {
-            builder.diagnose(.error, "tcp.hdr_len.bad",
+            builder.diagnose(TCPDiagnostics.hdrLenBad,
                              "header length \(headerLength) is less than the minimum of 20 bytes", Header.dataOffset)
         } else if !builder.has(0..<headerLength) {
             builder.diagnoseShort("TCP options", needed: headerLength, packetTruncated: context.packetTruncated)
@@ -64,7 +64,7 @@ enum TCPDecoder {
                 builder.fields[checksumIndex].note = verdict.note
                 if case .incorrect = verdict {
                     badChecksum = true
-                    builder.diagnose(.warning, "tcp.checksum.bad", "TCP checksum is wrong \(verdict.note)", Header.checksum)
+                    builder.diagnose(TCPDiagnostics.checksumBad, "TCP checksum is wrong \(verdict.note)", Header.checksum)
                 }
             } else {
                 builder.fields[checksumIndex].note = InternetChecksum.Verdict.unchecked("segment not captured whole").note

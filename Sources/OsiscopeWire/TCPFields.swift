@@ -65,15 +65,15 @@ enum TCPFields {
     static let payloadLength = FieldDescriptor("tcp.len", "TCP Segment Len",
         blurb: "How many bytes of application data this segment carries.")
     /// The flag bits in display order with their short names.
-    static let flagBits: [(FieldDescriptor, UInt16, String)] = [
-        (reserved, 0x0E00, "Reserved"), (accurateECN, 0x0100, "AE"), (cwr, 0x0080, "CWR"), (ece, 0x0040, "ECE"),
-        (urgent, 0x0020, "URG"), (ack, 0x0010, "ACK"), (push, 0x0008, "PSH"), (reset, 0x0004, "RST"),
-        (syn, 0x0002, "SYN"), (fin, 0x0001, "FIN"),
+    static let flagBits: [(descriptor: FieldDescriptor, name: String)] = [
+        (reserved, "Reserved"), (accurateECN, "AE"), (cwr, "CWR"), (ece, "ECE"), (urgent, "URG"), (ack, "ACK"),
+        (push, "PSH"), (reset, "RST"), (syn, "SYN"), (fin, "FIN"),
     ]
 
     /// "SYN, ACK" for 0x012: lowest bit first, as Wireshark names them.
     static func flagNames(_ flags: UInt16) -> String {
-        let names = flagBits.reversed().filter { flags & $0.1 != 0 && $0.2 != "Reserved" }.map(\.2)
+        let names = flagBits.reversed().filter { UInt64(flags) & $0.descriptor.mask! != 0 && $0.descriptor !== reserved }
+            .map(\.name)
         return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 }

@@ -20,7 +20,7 @@ enum TCPOptions {
             }
             guard at + 2 <= range.upperBound, let length = builder.read((at + 1)..<(at + 2)).map(Int.init),
                   length >= 2, at + length <= range.upperBound else {
-                builder.diagnose(.error, "tcp.option.len.invalid",
+                builder.diagnose(TCPDiagnostics.optionLenInvalid,
                                  "a TCP option (\(name)) has a length that runs past the header", at..<range.upperBound)
                 break
             }
@@ -58,7 +58,7 @@ enum TCPOptions {
                 break
             default:
                 if [2, 3, 4, 8].contains(kind) {
-                    builder.diagnose(.warning, "tcp.option.len.invalid",
+                    builder.diagnose(TCPDiagnostics.optionLenInvalid,
                                      "\(name) option has length \(length), which its definition does not allow", at..<(at + length))
                 }
             }
@@ -72,14 +72,14 @@ enum TCPOptions {
     }
 
     /// One group row per option kind, as Wireshark keys them.
-    private static let groups: [UInt64: FieldDescriptor] = [
+    static let groups: [UInt64: FieldDescriptor] = [
         2: FieldDescriptor("tcp.options.mss", "Maximum segment size", .none, blurb: TCPFields.mss.blurb),
         3: FieldDescriptor("tcp.options.wscale", "Window scale", .none, blurb: TCPFields.windowScale.blurb),
         4: TCPFields.sackPermitted,
         5: TCPFields.sack,
         8: FieldDescriptor("tcp.options.timestamp", "Timestamps", .none, blurb: TCPFields.timestampValue.blurb),
     ]
-    private static let unknownGroup = FieldDescriptor("tcp.options.unknown", "Unknown option", .none,
+    static let unknownGroup = FieldDescriptor("tcp.options.unknown", "Unknown option", .none,
         blurb: "A TCP option this tool shows by kind and length only.")
 
     private static func group(_ kind: UInt64) -> FieldDescriptor { groups[kind] ?? unknownGroup }

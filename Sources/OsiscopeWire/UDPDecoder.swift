@@ -34,7 +34,7 @@ enum UDPDecoder {
         var note = InternetChecksum.Verdict.unchecked("datagram not captured whole").note
         if let pseudo = context.pseudoHeader {
             if length < Header.size || length > pseudo.length {
-                builder.diagnose(.error, "udp.length.bad",
+                builder.diagnose(UDPDiagnostics.lengthBad,
                                  "length \(length) does not fit the \(pseudo.length) bytes IP carries", Header.length)
             } else if checksum == 0 && pseudo.source.count == 4 {
                 note = "[none: the sender did not compute one]"
@@ -44,7 +44,7 @@ enum UDPDecoder {
                                                                               length: length, protocolNumber: 17).sum)
                 note = verdict.note
                 if case .incorrect = verdict {
-                    builder.diagnose(.warning, "udp.checksum.bad", "UDP checksum is wrong \(verdict.note)", Header.checksum)
+                    builder.diagnose(UDPDiagnostics.checksumBad, "UDP checksum is wrong \(verdict.note)", Header.checksum)
                 }
             }
         }

@@ -13,6 +13,6 @@ struct Osiscope: ParsableCommand {
         is damaged part-way (every packet before the damage is still shown); 64 bad arguments \
         or an invalid filter.
         """,
-        subcommands: [Inspect.self, Streams.self, Follow.self, Messages.self]
+        subcommands: [Inspect.self, Streams.self, Follow.self, Messages.self, Fields.self]
     )
 }

@@ -4,15 +4,20 @@ import Testing
 @Suite(.serialized) struct InspectCommandTests {
     static let sample = "Samples/http-keepalive.pcap"
 
+    /// Packet numbers and counts of the sample (the "capture" key of its expected file).
+    static func facts() throws -> SampleExpected.Capture { try SampleExpected.capture("http-keepalive") }
+
     func sampleBytes() throws -> [UInt8] {
         Array(try Data(contentsOf: CommandRunner.root.appendingPathComponent(Self.sample)))
     }
 
     @Test func showsOnePacketLayerByLayer() throws {
-        let result = try CommandRunner.run(["inspect", Self.sample, "--packet", "1", "--color", "never"])
+        // The client's SYN: the first packet with SYN set.
+        let syn = try #require(try Self.facts().tcp.first?.synPackets.first)
+        let result = try CommandRunner.run(["inspect", Self.sample, "--packet", "\(syn)", "--color", "never"])
         #expect(result.status == 0)
         let lines = result.output.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("Packet 1 · ") == true)
+        #expect(lines.first?.hasPrefix("Packet \(syn) · ") == true)
         #expect(lines.filter { $0.hasPrefix("  Layer ") }.map { String($0.prefix(38)) } == [
             "  Layer 2 · Data link · Ethernet II  0",
             "  Layer 3 · Network · Internet Protoco",
@@ -23,16 +28,22 @@ import Testing
     }
 
     @Test func selectsARangeAndAFilter() throws {
+        let facts = try Self.facts()
+        try #require(facts.packets >= 5, "the range 2-5 needs five packets")
         let range = try CommandRunner.run(["inspect", Self.sample, "--packets", "2-5", "--json"])
         #expect(range.output.split(separator: "\n").map { Self.number(of: $0) } == [2, 3, 4, 5])
+        // The SYN and the SYN/ACK of every connection, as tshark finds them.
+        let synPackets = facts.tcp.flatMap(\.synPackets).sorted()
+        try #require(!synPackets.isEmpty)
         let filtered = try CommandRunner.run(["inspect", Self.sample, "-f", "tcp[tcpflags] & tcp-syn != 0", "--json"])
-        #expect(filtered.output.split(separator: "\n").map { Self.number(of: $0) } == [1, 2])
+        #expect(filtered.output.split(separator: "\n").map { Self.number(of: $0) } == synPackets)
     }
 
     @Test func readsStandardInput() throws {
+        let packets = try Self.facts().packets
         let result = try CommandRunner.run(["inspect", "-", "--json"], input: Data(try sampleBytes()))
         #expect(result.status == 0)
-        #expect(result.output.split(separator: "\n").count == 31)
+        #expect(result.output.split(separator: "\n").count == packets)
     }
 
     @Test func explainsWhatAFileThatIsNotACaptureIs() throws {
@@ -44,12 +55,15 @@ import Testing
     }
 
     @Test func showsEverythingBeforeTheDamageThenExitsWithTwo() throws {
+        let packets = try Self.facts().packets
         let bytes = try sampleBytes()
+        // Cuts into the last record (the last packet has more than 20 bytes: no frame is smaller).
         let path = try CommandRunner.temporaryFile(Array(bytes.dropLast(20)))
         let result = try CommandRunner.run(["inspect", path, "--json"])
         #expect(result.status == 2)
-        #expect(result.output.split(separator: "\n").count == 30)
-        #expect(result.errors.hasPrefix("osiscope: \(path): damaged capture after packet 30: packet 31 is cut off"))
+        #expect(result.output.split(separator: "\n").count == packets - 1)
+        #expect(result.errors.hasPrefix(
+            "osiscope: \(path): damaged capture after packet \(packets - 1): packet \(packets) is cut off"))
         #expect(result.errors.hasSuffix("(at byte offset \(Self.offsetOfLastRecord(bytes)))\n"))
     }
 

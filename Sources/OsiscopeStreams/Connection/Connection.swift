@@ -82,7 +82,7 @@ final class Connection: StreamSources {
                 maps[chunk.direction].record(chunk)
                 feed(chunk.bytes, from: chunk.direction, at: chunk.streamOffset, &context)
             case .gap(let direction, let at, let length):
-                context.diagnose(StreamDiagnostic(.warning, "tcp.reassembly.gap",
+                context.diagnose(StreamDiagnostic(TCPStreamDiagnostics.reassemblyGap,
                     "\(length) bytes of the \(direction.rawValue) stream were not captured",
                     streamRange: at..<(at + length)), direction)
                 if let decoder {

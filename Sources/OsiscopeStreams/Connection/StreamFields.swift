@@ -33,13 +33,13 @@ enum HTTPFields {
 }
 
 enum WebSocketFields {
-    static let fin = FieldDescriptor("websocket.fin", "Fin", .flag, mask: 0x80,
+    static let fin = FieldDescriptor("websocket.fin", "Fin", .flag, mask: UInt64(WebSocketFrameLayout.finBit),
         blurb: "Set on the last frame of a message; a message may be split into several frames.")
-    static let rsv1 = FieldDescriptor("websocket.rsv1", "Reserved 1", .flag, mask: 0x40,
+    static let rsv1 = FieldDescriptor("websocket.rsv1", "Reserved 1", .flag, mask: UInt64(WebSocketFrameLayout.rsv1Bit),
         blurb: "Meaningful only with an extension: with permessage-deflate it marks a compressed message.")
-    static let rsv2 = FieldDescriptor("websocket.rsv2", "Reserved 2", .flag, mask: 0x20, blurb: "Must be 0 unless an extension defines it.")
-    static let rsv3 = FieldDescriptor("websocket.rsv3", "Reserved 3", .flag, mask: 0x10, blurb: "Must be 0 unless an extension defines it.")
-    static let opcode = FieldDescriptor("websocket.opcode", "Opcode", mask: 0x0F, names: { value in
+    static let rsv2 = FieldDescriptor("websocket.rsv2", "Reserved 2", .flag, mask: UInt64(WebSocketFrameLayout.rsv2Bit), blurb: "Must be 0 unless an extension defines it.")
+    static let rsv3 = FieldDescriptor("websocket.rsv3", "Reserved 3", .flag, mask: UInt64(WebSocketFrameLayout.rsv3Bit), blurb: "Must be 0 unless an extension defines it.")
+    static let opcode = FieldDescriptor("websocket.opcode", "Opcode", mask: UInt64(WebSocketFrameLayout.opcodeMask), names: { value in
         switch value {
         case 0: "Continuation"
         case 1: "Text"
@@ -50,9 +50,9 @@ enum WebSocketFields {
         default: nil
         }
     }, blurb: "What the frame carries: 1 text, 2 binary, 0 the next part of a message, 8 close, 9 ping, 10 pong.")
-    static let mask = FieldDescriptor("websocket.mask", "Mask", .flag, mask: 0x80,
+    static let mask = FieldDescriptor("websocket.mask", "Mask", .flag, mask: UInt64(WebSocketFrameLayout.maskBit),
         blurb: "Set when the payload is masked: every frame from client to server must be, none from the server.")
-    static let payloadLength = FieldDescriptor("websocket.payload_length", "Payload length", mask: 0x7F,
+    static let payloadLength = FieldDescriptor("websocket.payload_length", "Payload length", mask: UInt64(WebSocketFrameLayout.lengthMask),
         blurb: "Length in 7 bits: up to 125 it is the length; 126 and 127 say a 16- or 64-bit length follows.")
     static let extended16 = FieldDescriptor("websocket.payload_length_ext_16", "Extended Payload length (16 bits)",
         blurb: "The payload length when it is 126 to 65535 bytes.")
@@ -62,8 +62,6 @@ enum WebSocketFields {
         blurb: "Four random bytes XORed over the payload so that proxies cannot be fooled by crafted bytes.")
     static let payload = FieldDescriptor("websocket.payload", "Payload", .bytes,
         blurb: "The frame's data as sent on the wire (masked when the mask bit is set).")
-    static let unmasked = FieldDescriptor("websocket.unmasked_payload", "Unmasked payload", .bytes,
-        blurb: "The payload with the mask removed: what the application sent.")
     static let text = FieldDescriptor("websocket.payload.text", "Text", .text,
         blurb: "The message as text (after joining fragments, unmasking and inflating).")
     static let closeCode = FieldDescriptor("websocket.payload.close.status_code", "Close status code",

@@ -11,7 +11,7 @@ enum HTTPContentDecoding {
         let range = message.bodyRange
         guard codings.count == 1, ["gzip", "x-gzip", "deflate"].contains(coding) else {
             message.diagnostics.append(StreamDiagnostic(
-                .note, "http.content_encoding.unsupported",
+                HTTPDiagnostics.contentEncodingUnsupported,
                 "Content-Encoding \(codings.joined(separator: ", ")) is not decoded (only a single gzip or deflate is)",
                 streamRange: range))
             return
@@ -27,7 +27,7 @@ enum HTTPContentDecoding {
                 output = raw
                 outcome = rawOutcome
                 message.diagnostics.append(StreamDiagnostic(
-                    .note, "http.content_encoding.raw_deflate",
+                    HTTPDiagnostics.contentEncodingRawDeflate,
                     "the deflate body has no zlib header (raw DEFLATE); decoded anyway", streamRange: range))
             }
         }
@@ -37,17 +37,17 @@ enum HTTPContentDecoding {
         case .limitReached:
             message.decodedBody = output
             message.diagnostics.append(StreamDiagnostic(
-                .warning, "http.content_encoding.limit",
+                HTTPDiagnostics.contentEncodingLimit,
                 "the decoded body was cut at \(limit) bytes", streamRange: range))
         case .failed(let reason):
             message.diagnostics.append(StreamDiagnostic(
-                .warning, "http.content_encoding.invalid",
+                HTTPDiagnostics.contentEncodingInvalid,
                 "the \(coding) body could not be decoded: \(reason)", streamRange: range))
             return
         }
         if message.body.count < message.bodyLength || !message.isComplete {
             message.diagnostics.append(StreamDiagnostic(
-                .note, "http.content_encoding.partial",
+                HTTPDiagnostics.contentEncodingPartial,
                 "only part of the body was available, so only part of it was decoded", streamRange: range))
         }
     }

@@ -80,7 +80,7 @@ public struct HTTPConversationParser: Sendable {
         drive(direction, &input, &events)
         if direction == .client, case .paused = sides[0].state, sides[0].buffer.count > options.maxBufferedBytes {
             events.append(.diagnostic(StreamDiagnostic(
-                .warning, "http.upgrade.unanswered",
+                HTTPDiagnostics.upgradeUnanswered,
                 "more than \(options.maxBufferedBytes) bytes followed a request that may switch protocols "
                     + "without an answer; reading them as HTTP"), .client))
             resumeClient(&events)
@@ -166,7 +166,7 @@ public struct HTTPConversationParser: Sendable {
             pending.removeFirst()
             if !pairingUncertain {
                 events.append(.diagnostic(StreamDiagnostic(
-                    .warning, "http.pairing.overflow",
+                    HTTPDiagnostics.pairingOverflow,
                     "more than \(options.maxPendingRequests) requests wait for responses; the oldest is forgotten"),
                     .client))
             }
@@ -201,11 +201,11 @@ public struct HTTPConversationParser: Sendable {
         sides[1].setAnswers(request?.index)
         if request == nil {
             sides[1].addDiagnostics([StreamDiagnostic(
-                .note, "http.response.unsolicited", "no request is known for this response",
+                HTTPDiagnostics.responseUnsolicited, "no request is known for this response",
                 streamRange: head.startLineRange)])
         } else if pairingUncertain {
             sides[1].addDiagnostics([StreamDiagnostic(
-                .note, "http.pairing.uncertain",
+                HTTPDiagnostics.pairingUncertain,
                 "messages were lost earlier on this connection, so this response may answer another request",
                 streamRange: head.startLineRange)])
         }
@@ -255,14 +255,14 @@ public struct HTTPConversationParser: Sendable {
         if !codings.isEmpty {
             if !lengths.isEmpty {
                 diagnostics.append(StreamDiagnostic(
-                    .warning, "http.content_length.ignored",
+                    HTTPDiagnostics.contentLengthIgnored,
                     "both Transfer-Encoding and Content-Length: Transfer-Encoding wins (RFC 9112 §6.3), "
                         + "a pattern used for request smuggling", streamRange: lengthRange))
             }
             if codings.last == "chunked" { return (.chunked, diagnostics) }
             if isRequest {
                 diagnostics.append(StreamDiagnostic(
-                    .error, "http.transfer_encoding.invalid",
+                    HTTPDiagnostics.transferEncodingInvalid,
                     "chunked is not the last transfer coding of this request, so its length cannot be known",
                     streamRange: head.range))
                 return (nil, diagnostics)
@@ -272,7 +272,7 @@ public struct HTTPConversationParser: Sendable {
         if !lengths.isEmpty {
             guard let length = HTTPSyntax.contentLength(lengths) else {
                 diagnostics.append(StreamDiagnostic(
-                    .error, "http.content_length.invalid",
+                    HTTPDiagnostics.contentLengthInvalid,
                     "invalid Content-Length \"\(lengths.joined(separator: ", "))\": the body cannot be framed",
                     streamRange: lengthRange))
                 return (nil, diagnostics)
@@ -300,7 +300,7 @@ public struct HTTPConversationParser: Sendable {
         guard var response = sides[1].beginBody(.none) else { return }
         if kind == .upgrade, request?.mayswitch != true {
             response.diagnostics.append(StreamDiagnostic(
-                .warning, "http.upgrade.unrequested",
+                HTTPDiagnostics.upgradeUnrequested,
                 "101 Switching Protocols without a known request asking for an Upgrade",
                 streamRange: response.head.startLineRange))
         }
@@ -314,7 +314,7 @@ public struct HTTPConversationParser: Sendable {
         if case .paused = sides[0].state {
             // The held bytes start right after the request: they are the new protocol.
         } else if let unfinished = sides[0].abandon(StreamDiagnostic(
-            .warning, "http.upgrade.request_incomplete",
+            HTTPDiagnostics.upgradeRequestIncomplete,
             "the server switched protocols before the end of this request")) {
             if unfinished.index == request?.index { requestMessage = unfinished }
             events.append(.message(unfinished))
@@ -359,7 +359,7 @@ public struct HTTPConversationParser: Sendable {
         guard !pending.isEmpty else { return }
         let indices = pending.map { String($0.index) }.joined(separator: ", ")
         events.append(.diagnostic(StreamDiagnostic(
-            .note, "http.request.unanswered",
+            HTTPDiagnostics.requestUnanswered,
             "\(pending.count) request(s) got no response before \(reason) (request \(indices))"), .client))
         pending.removeAll()
     }

@@ -257,7 +257,7 @@ struct HTTPSideParser: Sendable {
                 if begin(content, lineStart..<lineEnd, bareLF: bareLF) {
                     if !skipped.isEmpty {
                         events.append(.diagnostic(StreamDiagnostic(
-                            .note, "http.resync",
+                            HTTPDiagnostics.resync,
                             "skipped \(skipped.count) bytes to the next \(kind.rawValue)",
                             streamRange: skipped), direction))
                     }
@@ -324,7 +324,7 @@ struct HTTPSideParser: Sendable {
         case .tooLong:
             let cut = trailerStart + Int64(options.maxHeadBytes)
             current?.diagnostics.append(StreamDiagnostic(
-                .error, "http.trailers.too_large",
+                HTTPDiagnostics.trailersTooLarge,
                 "the trailer section is larger than \(options.maxHeadBytes) bytes", streamRange: trailerStart..<cut))
             let message = finishMessage(end: cut, complete: false)
             enterResync(at: cut)
@@ -347,7 +347,7 @@ struct HTTPSideParser: Sendable {
         case .tooLong:
             let cut = lineStart + Int64(options.maxChunkLineBytes)
             current?.diagnostics.append(StreamDiagnostic(
-                .error, "http.chunk_size.invalid",
+                HTTPDiagnostics.chunkSizeInvalid,
                 "a chunk-size line longer than \(options.maxChunkLineBytes) bytes", streamRange: lineStart..<cut))
             let message = finishMessage(end: lineStart, complete: false)
             enterResync(at: cut)
@@ -357,7 +357,7 @@ struct HTTPSideParser: Sendable {
             consumed = lineStart + Int64(line.count)
             guard let (size, _) = HTTPSyntax.chunkSize(content) else {
                 let diagnostic = StreamDiagnostic(
-                    .error, "http.chunk_size.invalid",
+                    HTTPDiagnostics.chunkSizeInvalid,
                     "not a chunk size: \"\(printable(content))\" (RFC 9112 §7.1 wants hex digits)",
                     streamRange: lineStart..<consumed)
                 current?.diagnostics.append(diagnostic)
@@ -381,7 +381,7 @@ struct HTTPSideParser: Sendable {
     private mutating func chunkDataEndStep(_ input: inout ArraySlice<UInt8>) -> Stop? {
         let lineStart = consumed
         let missingCRLF = { (range: Range<Int64>) in
-            StreamDiagnostic(.error, "http.chunk.missing_crlf",
+            StreamDiagnostic(HTTPDiagnostics.chunkMissingCrlf,
                              "the chunk data is not followed by CRLF: the chunk size does not match the data",
                              streamRange: range)
         }
@@ -425,19 +425,19 @@ struct HTTPSideParser: Sendable {
                 current!.headerRanges[last] = start..<range.upperBound
             } else {
                 current!.diagnostics.append(StreamDiagnostic(
-                    .warning, "http.header.invalid",
+                    HTTPDiagnostics.headerInvalid,
                     "a line starting with whitespace before any header; ignored", streamRange: range))
                 return
             }
             current!.diagnostics.append(StreamDiagnostic(
-                .note, "http.header.obs_fold",
+                HTTPDiagnostics.headerObsFold,
                 "obsolete line folding (RFC 9112 §5.2): the line continues the previous header", streamRange: range))
             return
         }
         switch HTTPSyntax.fieldLine(content) {
         case .field(let header, let problem):
             if let problem {
-                current!.diagnostics.append(StreamDiagnostic(.warning, "http.header.invalid", problem, streamRange: range))
+                current!.diagnostics.append(StreamDiagnostic(HTTPDiagnostics.headerInvalid, problem, streamRange: range))
             }
             if trailer {
                 current!.trailers.append(header)
@@ -447,7 +447,7 @@ struct HTTPSideParser: Sendable {
             }
         case .invalid(let problem):
             let diagnostic = StreamDiagnostic(
-                .warning, "http.header.invalid", "\(problem): \"\(printable(content))\"; ignored", streamRange: range)
+                HTTPDiagnostics.headerInvalid, "\(problem): \"\(printable(content))\"; ignored", streamRange: range)
             current!.diagnostics.append(diagnostic)
         }
     }
@@ -464,7 +464,7 @@ struct HTTPSideParser: Sendable {
             current!.body.append(contentsOf: bytes.prefix(max(room, 0)))
             current!.keeping = false
             current!.diagnostics.append(StreamDiagnostic(
-                .note, "http.body.truncated", "only the first \(options.maxBodyBytesKept) bytes of the body are kept"))
+                HTTPDiagnostics.bodyTruncated, "only the first \(options.maxBodyBytesKept) bytes of the body are kept"))
         }
     }
 
@@ -545,7 +545,7 @@ struct HTTPSideParser: Sendable {
     mutating func gap(length: Int64, _ events: inout [HTTPEvent]) -> (HTTPMessage?, lostPlace: Bool) {
         let start = received
         received += length
-        let diagnostic = StreamDiagnostic(.warning, "http.gap", "\(length) bytes were not captured",
+        let diagnostic = StreamDiagnostic(HTTPDiagnostics.gap, "\(length) bytes were not captured",
                                           streamRange: start..<received)
         switch state {
         case .handedOver, .ignored, .closed:
@@ -615,11 +615,11 @@ struct HTTPSideParser: Sendable {
         if current != nil {
             let why = closed ? "the stream was closed before the end of the message"
                 : "the capture ended before the end of the message"
-            return abandon(StreamDiagnostic(.warning, "http.message.incomplete", why))
+            return abandon(StreamDiagnostic(HTTPDiagnostics.messageIncomplete, why))
         }
         if state == .idle, buffer.contains(where: { $0 != HTTPSyntax.cr && $0 != HTTPSyntax.lf }) {
             events.append(.diagnostic(StreamDiagnostic(
-                .warning, "http.message.incomplete",
+                HTTPDiagnostics.messageIncomplete,
                 "\(buffer.count) bytes at the end of the stream are not a whole start line",
                 streamRange: consumed..<consumed + Int64(buffer.count)), direction))
         }
@@ -651,7 +651,7 @@ struct HTTPSideParser: Sendable {
         guard current != nil, !current!.bareLFReported else { return }
         current!.bareLFReported = true
         current!.diagnostics.append(StreamDiagnostic(
-            .warning, "http.line.bare_lf",
+            HTTPDiagnostics.lineBareLf,
             "a line ends with a bare LF instead of CRLF (tolerated, RFC 9112 §2.2)", streamRange: range))
     }
 
@@ -668,13 +668,13 @@ struct HTTPSideParser: Sendable {
     private func notHTTPDiagnostic(at offset: Int64) -> StreamDiagnostic {
         let what = kind == .request ? "an HTTP/1.x request line" : "an HTTP/1.x status line"
         return StreamDiagnostic(
-            .note, "http.not_http",
+            HTTPDiagnostics.notHttp,
             "the \(direction.rawValue)'s first bytes are not \(what): this connection is not decoded as HTTP",
             streamRange: offset..<offset + 1)
     }
 
     private func headTooLarge(_ range: Range<Int64>) -> StreamDiagnostic {
-        StreamDiagnostic(.error, "http.head.too_large",
+        StreamDiagnostic(HTTPDiagnostics.headTooLarge,
                          "the head is larger than \(options.maxHeadBytes) bytes; skipping to the next message",
                          streamRange: range)
     }

@@ -82,7 +82,7 @@ public struct TCPReassembler: Sendable {
 
         if length > 0 {
             if payload.count < segment.payloadLength {
-                analysis.append(Diagnostic(.note, "tcp.reassembly.snaplen",
+                analysis.append(Diagnostic(TCPStreamDiagnostics.reassemblySnaplen,
                                            "\(segment.payloadLength - payload.count) payload bytes were cut by the snap length: the stream gets a gap there"))
             }
             accept(payload, at: start, declaredLength: length, packet: packet, payloadOffset: segment.payloadOffset,
@@ -238,7 +238,7 @@ public struct TCPReassembler: Sendable {
             if half.recent[Int(position - recentStart)] != byte { differs = true; break }
         }
         if differs {
-            analysis.append(Diagnostic(.warning, "tcp.reassembly.overlap_conflict",
+            analysis.append(Diagnostic(TCPStreamDiagnostics.reassemblyOverlapConflict,
                                        "retransmitted bytes differ from the ones sent first; the first ones were kept"))
         }
     }
@@ -251,35 +251,35 @@ public struct TCPReassembler: Sendable {
         var flags: [Diagnostic] = []
         guard half.sawSegment else {
             if segment.window == 0 && !isRST && !isSYN {
-                flags.append(Diagnostic(.warning, "tcp.analysis.zero_window", "zero window: the receiver's buffer is full"))
+                flags.append(Diagnostic(TCPStreamDiagnostics.analysisZeroWindow, "zero window: the receiver's buffer is full"))
             }
             return flags
         }
         let control = isSYN || isFIN || isRST
         if segment.window == 0 && !isRST && !isSYN {
-            flags.append(Diagnostic(.warning, "tcp.analysis.zero_window", "zero window: the receiver's buffer is full"))
+            flags.append(Diagnostic(TCPStreamDiagnostics.analysisZeroWindow, "zero window: the receiver's buffer is full"))
         }
         if length <= 1 && !control && start == half.highest - 1 {
-            flags.append(Diagnostic(.note, "tcp.analysis.keep_alive", "keep-alive: one old byte resent to check the peer is still there"))
+            flags.append(Diagnostic(TCPStreamDiagnostics.analysisKeepAlive, "keep-alive: one old byte resent to check the peer is still there"))
             return flags
         }
         if length > 0 && start > half.highest {
-            flags.append(Diagnostic(.warning, "tcp.analysis.lost_segment",
+            flags.append(Diagnostic(TCPStreamDiagnostics.analysisLostSegment,
                                     "previous segment not captured: \(start - half.highest) bytes before this one are missing"))
         } else if (length > 0 || isFIN) && start < half.highest {
             // Wireshark's rule of thumb: a late segment within 3 ms of the newest is reordering.
             let sinceNewest = packet.timestamp.seconds(since: half.highestTime)
             if sinceNewest < 0.003 && start + length <= half.highest && start >= half.delivered {
-                flags.append(Diagnostic(.warning, "tcp.analysis.out_of_order", "out-of-order segment: it arrived after later data"))
+                flags.append(Diagnostic(TCPStreamDiagnostics.analysisOutOfOrder, "out-of-order segment: it arrived after later data"))
             } else {
-                flags.append(Diagnostic(.note, "tcp.analysis.retransmission", "retransmission: this data was sent before"))
+                flags.append(Diagnostic(TCPStreamDiagnostics.analysisRetransmission, "retransmission: this data was sent before"))
             }
         }
         if length == 0 && !control && segment.has(TCPSegmentInfo.ack), let lastAck = half.lastAck {
             if segment.acknowledgment == lastAck && segment.window == half.lastWindow && segment.window != 0 {
-                flags.append(Diagnostic(.note, "tcp.analysis.duplicate_ack", "duplicate ACK: asks again for the same missing data"))
+                flags.append(Diagnostic(TCPStreamDiagnostics.analysisDuplicateAck, "duplicate ACK: asks again for the same missing data"))
             } else if segment.acknowledgment == lastAck && segment.window != half.lastWindow && segment.sequence == half.lastSequence {
-                flags.append(Diagnostic(.note, "tcp.analysis.window_update", "window update: only the receive window changed"))
+                flags.append(Diagnostic(TCPStreamDiagnostics.analysisWindowUpdate, "window update: only the receive window changed"))
             }
         }
         return flags

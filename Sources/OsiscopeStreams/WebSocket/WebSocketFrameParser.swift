@@ -126,7 +126,7 @@ public struct WebSocketFrameParser: Sendable {
         guard lost > 0 else { return [] }
         position = end
         pendingDiagnostics.append(StreamDiagnostic(
-            .warning, "websocket.gap",
+            WebSocketDiagnostics.gap,
             "\(lost) bytes of the \(direction.rawValue)'s stream were not captured.",
             streamRange: start..<end))
 
@@ -168,14 +168,14 @@ public struct WebSocketFrameParser: Sendable {
         case .header:
             if !header.isEmpty {
                 pendingDiagnostics.append(StreamDiagnostic(
-                    .warning, "websocket.frame.incomplete",
+                    WebSocketDiagnostics.frameIncomplete,
                     "The stream ends inside a frame header (\(header.count) bytes).",
                     streamRange: headerStart..<headerStart + Int64(header.count)))
                 header.removeAll(keepingCapacity: true)
             }
         case .payload:
             pendingDiagnostics.append(StreamDiagnostic(
-                .warning, "websocket.frame.incomplete",
+                WebSocketDiagnostics.frameIncomplete,
                 "The stream ends \(remaining) bytes before the end of this frame's payload.",
                 streamRange: (current?.headerRange.lowerBound ?? end)..<end))
             current?.missingPayloadBytes += remaining
@@ -248,7 +248,7 @@ public struct WebSocketFrameParser: Sendable {
         if raw.lengthHighBitSet {
             // A length of 2^63 or more cannot be skipped over: look for the next frame instead.
             pendingDiagnostics.append(StreamDiagnostic(
-                .error, "websocket.length.msb_set",
+                WebSocketDiagnostics.lengthMsbSet,
                 "The 64-bit payload length has its most significant bit set (RFC 6455 §5.2 says it must be 0); looking for the next frame.",
                 streamRange: headerRange))
             let held = header
@@ -263,7 +263,7 @@ public struct WebSocketFrameParser: Sendable {
         var diagnostics: [StreamDiagnostic] = []
         if !raw.lengthIsMinimal {
             diagnostics.append(StreamDiagnostic(
-                .warning, "websocket.length.not_minimal",
+                WebSocketDiagnostics.lengthNotMinimal,
                 "The payload length \(raw.payloadLength) uses the \(raw.extendedLength64 != nil ? 64 : 16)-bit form although a shorter one fits (RFC 6455 §5.2 requires the shortest).",
                 streamRange: headerRange))
         }
@@ -341,7 +341,7 @@ public struct WebSocketFrameParser: Sendable {
     private mutating func flushSkipped(upTo offset: Int64) {
         if let from = skippedFrom, offset > from {
             pendingDiagnostics.append(StreamDiagnostic(
-                .note, "websocket.resync",
+                WebSocketDiagnostics.resync,
                 "Skipped \(offset - from) bytes that do not start a plausible frame, looking for the next frame header.",
                 streamRange: from..<offset))
         }

@@ -62,26 +62,26 @@ public struct WebSocketHandshake: Sendable, Equatable {
         self.status = status
         var requestProblems: [StreamDiagnostic] = []
         var responseProblems: [StreamDiagnostic] = []
-        func requestProblem(_ severity: Diagnostic.Severity, _ key: String, _ message: String) {
-            requestProblems.append(StreamDiagnostic(severity, key, message, streamRange: requestRange))
+        func requestProblem(_ kind: DiagnosticDescriptor, _ message: String) {
+            requestProblems.append(StreamDiagnostic(kind, message, streamRange: requestRange))
         }
-        func responseProblem(_ severity: Diagnostic.Severity, _ key: String, _ message: String) {
-            responseProblems.append(StreamDiagnostic(severity, key, message, streamRange: responseRange))
+        func responseProblem(_ kind: DiagnosticDescriptor, _ message: String) {
+            responseProblems.append(StreamDiagnostic(kind, message, streamRange: responseRange))
         }
 
         // The request (RFC 6455 §4.1, §4.2.1).
         if let method, method != "GET" {
-            requestProblem(.error, "websocket.handshake.method", "The upgrade request uses \(method); RFC 6455 §4.1 requires GET.")
+            requestProblem(WebSocketDiagnostics.handshakeMethod, "The upgrade request uses \(method); RFC 6455 §4.1 requires GET.")
         }
         if request.values("Host").isEmpty {
-            requestProblem(.warning, "websocket.handshake.host_missing", "The upgrade request has no Host header (RFC 6455 §4.1).")
+            requestProblem(WebSocketDiagnostics.handshakeHostMissing, "The upgrade request has no Host header (RFC 6455 §4.1).")
         }
         if !Self.hasToken(request, "Upgrade", "websocket") {
-            requestProblem(.error, "websocket.handshake.upgrade_missing",
+            requestProblem(WebSocketDiagnostics.handshakeUpgradeMissing,
                            "The request lacks \"Upgrade: websocket\" (RFC 6455 §4.1).")
         }
         if !Self.hasToken(request, "Connection", "upgrade") {
-            requestProblem(.error, "websocket.handshake.connection_missing",
+            requestProblem(WebSocketDiagnostics.handshakeConnectionMissing,
                            "The request's Connection header does not list \"Upgrade\" (RFC 6455 §4.1).")
         }
         let keys = request.values("Sec-WebSocket-Key").map { $0.trimmingCharacters(in: " \t") }
@@ -89,17 +89,17 @@ public struct WebSocketHandshake: Sendable, Equatable {
         keyIsValid = false
         switch keys.count {
         case 0:
-            requestProblem(.error, "websocket.handshake.key_missing", "The request has no Sec-WebSocket-Key (RFC 6455 §4.1).")
+            requestProblem(WebSocketDiagnostics.handshakeKeyMissing, "The request has no Sec-WebSocket-Key (RFC 6455 §4.1).")
         case 1:
             break
         default:
-            requestProblem(.error, "websocket.handshake.multiple_key",
+            requestProblem(WebSocketDiagnostics.handshakeMultipleKey,
                            "The request has \(keys.count) Sec-WebSocket-Key headers; exactly one is allowed (RFC 6455 §4.1).")
         }
         if let key {
             keyIsValid = Base64.decode(key)?.count == 16
             if !keyIsValid {
-                requestProblem(.error, "websocket.handshake.key_invalid",
+                requestProblem(WebSocketDiagnostics.handshakeKeyInvalid,
                                "Sec-WebSocket-Key \"\(key)\" is not the base64 encoding of 16 bytes (RFC 6455 §4.1).")
             }
         }
@@ -107,7 +107,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
         version = versions.first
         if versions != ["13"] {
             let shown = versions.isEmpty ? "missing" : "\"\(versions.joined(separator: ", "))\""
-            requestProblem(.error, "websocket.handshake.version",
+            requestProblem(WebSocketDiagnostics.handshakeVersion,
                            "Sec-WebSocket-Version is \(shown); RFC 6455 §4.1 requires 13.")
         }
         offeredProtocols = request.listValues("Sec-WebSocket-Protocol")
@@ -117,7 +117,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
             let (settings, problems) = PerMessageDeflateSettings.parse(offer.parameters, inResponse: false)
             offeredDeflate.append(settings)
             for problem in problems {
-                requestProblem(.warning, "websocket.handshake.deflate_parameter", "permessage-deflate offer: \(problem).")
+                requestProblem(WebSocketDiagnostics.handshakeDeflateParameter, "permessage-deflate offer: \(problem).")
             }
         }
 
@@ -136,41 +136,41 @@ public struct WebSocketHandshake: Sendable, Equatable {
             if status == 426 || status == 400, !response.values("Sec-WebSocket-Version").isEmpty {
                 message += " It supports Sec-WebSocket-Version \(response.listValues("Sec-WebSocket-Version").joined(separator: ", "))."
             }
-            responseProblem(.warning, "websocket.handshake.not_upgraded", message)
+            responseProblem(WebSocketDiagnostics.handshakeNotUpgraded, message)
             requestDiagnostics = requestProblems
             responseDiagnostics = responseProblems
             return
         }
         if !Self.hasToken(response, "Upgrade", "websocket") {
-            responseProblem(.error, "websocket.handshake.upgrade_missing",
+            responseProblem(WebSocketDiagnostics.handshakeUpgradeMissing,
                             "The 101 answer lacks \"Upgrade: websocket\" (RFC 6455 §4.1, client check 2).")
         }
         if !Self.hasToken(response, "Connection", "upgrade") {
-            responseProblem(.error, "websocket.handshake.connection_missing",
+            responseProblem(WebSocketDiagnostics.handshakeConnectionMissing,
                             "The 101 answer's Connection header does not list \"Upgrade\" (RFC 6455 §4.1, client check 3).")
         }
         switch accepts.count {
         case 0:
-            responseProblem(.error, "websocket.handshake.accept_missing",
+            responseProblem(WebSocketDiagnostics.handshakeAcceptMissing,
                             "The 101 answer has no Sec-WebSocket-Accept (RFC 6455 §4.2.2).")
         case 1:
             if let accept, let expectedAccept, accept != expectedAccept {
-                responseProblem(.error, "websocket.handshake.accept_mismatch",
+                responseProblem(WebSocketDiagnostics.handshakeAcceptMismatch,
                                 "Sec-WebSocket-Accept is \"\(accept)\" but the key calls for \"\(expectedAccept)\" = base64(SHA-1(key + \(Self.acceptGUID))) (RFC 6455 §4.2.2).")
             }
         default:
-            responseProblem(.error, "websocket.handshake.multiple_accept",
+            responseProblem(WebSocketDiagnostics.handshakeMultipleAccept,
                             "The 101 answer has \(accepts.count) Sec-WebSocket-Accept headers; exactly one is allowed (RFC 6455 §4.2.2).")
         }
 
         let chosenProtocols = response.listValues("Sec-WebSocket-Protocol")
         chosenProtocol = chosenProtocols.first
         if chosenProtocols.count > 1 {
-            responseProblem(.error, "websocket.handshake.multiple_protocol",
+            responseProblem(WebSocketDiagnostics.handshakeMultipleProtocol,
                             "The server chose \(chosenProtocols.count) subprotocols (\(chosenProtocols.joined(separator: ", "))); it may choose one (RFC 6455 §4.2.2).")
         }
         if let chosen = chosenProtocol, !offeredProtocols.contains(chosen) {
-            responseProblem(.error, "websocket.handshake.protocol_not_offered",
+            responseProblem(WebSocketDiagnostics.handshakeProtocolNotOffered,
                             "The server chose subprotocol \"\(chosen)\", which the client did not offer (RFC 6455 §4.1, client check 6).")
         }
 
@@ -179,7 +179,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
         var deflateSeen = false
         for chosen in chosenExtensions {
             if !offeredNames.contains(chosen.name.lowercased()) {
-                responseProblem(.error, "websocket.handshake.extension_not_offered",
+                responseProblem(WebSocketDiagnostics.handshakeExtensionNotOffered,
                                 "The server accepted extension \"\(chosen.name)\", which the client did not offer (RFC 6455 §4.1, client check 5).")
             }
             guard chosen.isPerMessageDeflate else {
@@ -187,7 +187,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
                 continue
             }
             if deflateSeen {
-                responseProblem(.error, "websocket.handshake.deflate_parameter",
+                responseProblem(WebSocketDiagnostics.handshakeDeflateParameter,
                                 "permessage-deflate is accepted more than once (RFC 7692 §5).")
                 continue
             }
@@ -206,7 +206,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
                 problems.append("server_max_window_bits is larger than the client asked for, or missing (RFC 7692 §7.1.2.1)")
             }
             for problem in problems {
-                responseProblem(.error, "websocket.handshake.deflate_parameter", "permessage-deflate answer: \(problem).")
+                responseProblem(WebSocketDiagnostics.handshakeDeflateParameter, "permessage-deflate answer: \(problem).")
             }
             perMessageDeflate = settings
         }

@@ -85,7 +85,7 @@ public struct WebSocketMessageAssembler {
         var diagnostics = frame.diagnostics + check(frame)
         if closeSeen {
             diagnostics.append(StreamDiagnostic(
-                .warning, "websocket.close.after_close",
+                WebSocketDiagnostics.closeAfterClose,
                 "A frame sent after this direction's close frame (RFC 6455 §5.5.1: nothing may follow a close frame).",
                 streamRange: frame.headerRange))
         }
@@ -110,12 +110,12 @@ public struct WebSocketMessageAssembler {
                 orphan.complete = false
                 if afterLoss {
                     orphan.diagnostics.append(StreamDiagnostic(
-                        .note, "websocket.fragment.start_lost",
+                        WebSocketDiagnostics.fragmentStartLost,
                         "A continuation frame whose message started in bytes that were not captured.",
                         streamRange: frame.headerRange))
                 } else {
                     orphan.diagnostics.append(StreamDiagnostic(
-                        .error, "websocket.fragment.continuation_without_start",
+                        WebSocketDiagnostics.fragmentContinuationWithoutStart,
                         "A continuation frame with no fragmented message to continue (RFC 6455 §5.4).",
                         streamRange: frame.headerRange))
                 }
@@ -127,12 +127,12 @@ public struct WebSocketMessageAssembler {
                 unfinished.complete = false
                 if afterLoss {
                     unfinished.diagnostics.append(StreamDiagnostic(
-                        .note, "websocket.message.incomplete",
+                        WebSocketDiagnostics.messageIncomplete,
                         "The end of this fragmented message was not captured.",
                         streamRange: unfinished.frameRanges.last))
                 } else {
                     unfinished.diagnostics.append(StreamDiagnostic(
-                        .error, "websocket.fragment.interleaved",
+                        WebSocketDiagnostics.fragmentInterleaved,
                         "A new \(frame.opcode.name) message started before this fragmented message ended (RFC 6455 §5.4).",
                         streamRange: frame.headerRange))
                 }
@@ -141,7 +141,7 @@ public struct WebSocketMessageAssembler {
             partial = Partial(opcode: frame.opcode, compressed: frame.rsv1 && deflateActive)
             if frame.rsv1 && perMessageDeflate == nil && assumeDeflateOnRSV1 && !otherExtensions {
                 partial?.diagnostics.append(StreamDiagnostic(
-                    .note, "websocket.deflate.assumed",
+                    WebSocketDiagnostics.deflateAssumed,
                     "RSV1 is set and no handshake was seen: inflating as permessage-deflate.",
                     streamRange: frame.headerRange))
             }
@@ -179,7 +179,7 @@ public struct WebSocketMessageAssembler {
         partial = nil
         unfinished.complete = false
         unfinished.diagnostics.append(StreamDiagnostic(
-            .warning, "websocket.message.incomplete",
+            WebSocketDiagnostics.messageIncomplete,
             "The stream ends before the last fragment of this message.",
             streamRange: unfinished.frameRanges.last))
         return [finishData(unfinished)]
@@ -193,13 +193,13 @@ public struct WebSocketMessageAssembler {
         let range = frame.headerRange
         if direction == .client && !frame.masked {
             problems.append(StreamDiagnostic(
-                .error, "websocket.mask.unmasked_client_frame",
+                WebSocketDiagnostics.maskUnmaskedClientFrame,
                 "A client frame without a masking key: clients must mask every frame (RFC 6455 §5.1, §5.3).",
                 streamRange: range))
         }
         if direction == .server && frame.masked {
             problems.append(StreamDiagnostic(
-                .error, "websocket.mask.masked_server_frame",
+                WebSocketDiagnostics.maskMaskedServerFrame,
                 "A masked server frame: servers must not mask (RFC 6455 §5.1).",
                 streamRange: range))
         }
@@ -207,24 +207,24 @@ public struct WebSocketMessageAssembler {
             if frame.rsv2 || frame.rsv3 {
                 let bits = [frame.rsv2 ? "RSV2" : nil, frame.rsv3 ? "RSV3" : nil].compactMap { $0 }.joined(separator: " and ")
                 problems.append(StreamDiagnostic(
-                    .error, "websocket.rsv.unexpected",
+                    WebSocketDiagnostics.rsvUnexpected,
                     "\(bits) set, but no negotiated extension defines them (RFC 6455 §5.2).",
                     streamRange: range))
             }
             if frame.rsv1 {
                 if !deflateActive {
                     problems.append(StreamDiagnostic(
-                        .error, "websocket.rsv.unexpected",
+                        WebSocketDiagnostics.rsvUnexpected,
                         "RSV1 set, but no extension was negotiated (permessage-deflate would allow it) (RFC 6455 §5.2).",
                         streamRange: range))
                 } else if frame.opcode.isControl {
                     problems.append(StreamDiagnostic(
-                        .error, "websocket.rsv.rsv1_control",
+                        WebSocketDiagnostics.rsvRsv1Control,
                         "RSV1 set on a control frame: permessage-deflate compresses only data messages (RFC 7692 §6.1).",
                         streamRange: range))
                 } else if frame.opcode == .continuation {
                     problems.append(StreamDiagnostic(
-                        .error, "websocket.rsv.rsv1_continuation",
+                        WebSocketDiagnostics.rsvRsv1Continuation,
                         "RSV1 set on a continuation frame: permessage-deflate marks only a message's first frame (RFC 7692 §6.1).",
                         streamRange: range))
                 }
@@ -232,7 +232,7 @@ public struct WebSocketMessageAssembler {
         }
         if frame.opcode.isReserved {
             problems.append(StreamDiagnostic(
-                otherExtensions ? .note : .error, "websocket.opcode.reserved",
+                otherExtensions ? WebSocketDiagnostics.opcodeReserved.at(.note) : WebSocketDiagnostics.opcodeReserved,
                 "Opcode 0x\(String(frame.opcode.rawValue, radix: 16, uppercase: true)) is reserved (RFC 6455 §5.2)"
                     + (otherExtensions ? "; a negotiated extension may define it." : ": without an extension defining it the connection must fail."),
                 streamRange: range))
@@ -240,13 +240,13 @@ public struct WebSocketMessageAssembler {
         if frame.opcode.isControl {
             if !frame.fin {
                 problems.append(StreamDiagnostic(
-                    .error, "websocket.control.fragmented",
+                    WebSocketDiagnostics.controlFragmented,
                     "A control frame with FIN clear: control frames must not be fragmented (RFC 6455 §5.5).",
                     streamRange: range))
             }
             if frame.payloadLength > WebSocketFrameLayout.maxShortLength {
                 problems.append(StreamDiagnostic(
-                    .error, "websocket.control.too_long",
+                    WebSocketDiagnostics.controlTooLong,
                     "A \(frame.opcode.name) frame with \(frame.payloadLength) payload bytes: control frames carry at most 125 (RFC 6455 §5.5).",
                     streamRange: range))
             }
@@ -285,20 +285,20 @@ public struct WebSocketMessageAssembler {
         if message.opcode == .close {
             if message.data.count == 1 {
                 diagnostics.append(StreamDiagnostic(
-                    .error, "websocket.close.payload_one_byte",
+                    WebSocketDiagnostics.closePayloadOneByte,
                     "A close payload of 1 byte: it must be empty or start with a 2-byte status code (RFC 6455 §5.5.1).",
                     streamRange: range))
             } else if let parsed = WebSocketClose(payload: message.data) {
                 close = parsed
                 if let code = parsed.code, !code.mayBeSentOnWire {
                     diagnostics.append(StreamDiagnostic(
-                        .error, "websocket.close.invalid_code",
+                        WebSocketDiagnostics.closeInvalidCode,
                         "Close code \(code) may not be sent in a close frame: \(code.meaning) (RFC 6455 §7.4).",
                         streamRange: range))
                 }
                 if !parsed.reasonIsValidUTF8 && !message.dataTruncated {
                     diagnostics.append(StreamDiagnostic(
-                        .error, "websocket.close.invalid_utf8",
+                        WebSocketDiagnostics.closeInvalidUtf8,
                         "The close reason is not valid UTF-8 (RFC 6455 §5.5.1).",
                         streamRange: range))
                 }
@@ -323,7 +323,7 @@ public struct WebSocketMessageAssembler {
             length = UInt64(payload.count)
         } else if message.dataTruncated {
             diagnostics.append(StreamDiagnostic(
-                .note, "websocket.message.limit",
+                WebSocketDiagnostics.messageLimit,
                 "Message of \(message.wireLength) bytes: only the first \(payload.count) are kept (the message size limit).",
                 streamRange: range))
         }
@@ -338,7 +338,7 @@ public struct WebSocketMessageAssembler {
             var location = ""
             if case .invalid(let index) = UTF8Validation.check(payload) { location = " at payload byte \(index)" }
             result.diagnostics.append(StreamDiagnostic(
-                .error, "websocket.text.invalid_utf8",
+                WebSocketDiagnostics.textInvalidUtf8,
                 "A text message that is not valid UTF-8\(location) (RFC 6455 §5.6, §8.1).",
                 streamRange: range))
         }
@@ -362,7 +362,7 @@ public struct WebSocketMessageAssembler {
                 ? "its compressed bytes exceed the message size limit"
                 : "some of its bytes were not captured"
             diagnostics.append(StreamDiagnostic(
-                .warning, "websocket.deflate.skipped",
+                WebSocketDiagnostics.deflateSkipped,
                 "This compressed message is not inflated: \(reason).",
                 streamRange: range))
             return ([], true)
@@ -387,7 +387,7 @@ public struct WebSocketMessageAssembler {
                 outcome = .failed(firstError)
             } else {
                 diagnostics.append(StreamDiagnostic(
-                    .note, "websocket.deflate.window_reset",
+                    WebSocketDiagnostics.deflateWindowReset,
                     "Inflating with the window kept from earlier messages failed (\(firstError)); from a fresh window it worked, so earlier data was lost or the sender did not keep its context.",
                     streamRange: range))
                 output = retried
@@ -402,7 +402,7 @@ public struct WebSocketMessageAssembler {
             inflater.reset()
             windowLost = true
             diagnostics.append(StreamDiagnostic(
-                .warning, "websocket.deflate.limit",
+                WebSocketDiagnostics.deflateLimit,
                 "Inflating stopped at \(maxMessageSize) bytes (the message size limit); the rest of the message was not inflated. \(message.data.count) compressed bytes inflate to more than that.",
                 streamRange: range))
             return (output, true)
@@ -413,7 +413,7 @@ public struct WebSocketMessageAssembler {
                 : ""
             windowLost = true
             diagnostics.append(StreamDiagnostic(
-                .error, "websocket.deflate.failed",
+                WebSocketDiagnostics.deflateFailed,
                 "The compressed message does not inflate: \(error).\(lostNote)",
                 streamRange: range))
             return (output, true)
