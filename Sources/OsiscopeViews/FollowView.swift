@@ -18,15 +18,8 @@ public struct FollowView: Sendable {
             let color: TerminalStyle.Color = chunk.direction == .client ? .cyan : .magenta
             let heading = style.dim("── \(chunk.direction.rawValue) bytes \(chunk.streamOffset)–\(chunk.streamRange.upperBound - 1), packet \(chunk.packetNumber)")
             if hex {
-                var lines = [heading]
-                let bytes = Array(chunk.bytes)
-                for start in stride(from: 0, to: bytes.count, by: 16) {
-                    let row = bytes[start..<min(start + 16, bytes.count)]
-                    let hexPart = row.map { AddressFormat.hexByte($0) }.joined(separator: " ").rightPadded(47)
-                    let ascii = String(row.map(TerminalSafe.asciiOrDot))
-                    lines.append(style.color(String(Int(chunk.streamOffset) + start, radix: 16).leftPadded(8) + "  " + hexPart + "  " + ascii, color))
-                }
-                return lines.joined(separator: "\n") + "\n"
+                let rows = HexDump(style: style).rows(Array(chunk.bytes), tint: color, firstOffset: Int(chunk.streamOffset))
+                return ([heading] + rows).joined(separator: "\n") + "\n"
             }
             // Show text as text (lines kept), and escape everything else.
             let text = String(decoding: chunk.bytes, as: UTF8.self)

@@ -27,7 +27,7 @@ public struct HexDump: Sendable {
             for source in layer.derivedSources {
                 guard let bytes = source.bytes, !bytes.isEmpty else { continue }
                 lines.append("  " + style.dim("\(Self.name(of: source.kind)) of the \(layer.title) frame at \(layer.offset) (\(bytes.count) bytes)"))
-                lines += rows(bytes, owner: [Int](repeating: -1, count: bytes.count))
+                lines += rows(bytes)
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -44,7 +44,11 @@ public struct HexDump: Sendable {
         }
     }
 
-    private func rows(_ bytes: [UInt8], owner: [Int]) -> [String] {
+    /// Rows of 16 bytes: offset, hex, ASCII. `owner` gives each byte's layer (its background
+    /// colour), `tint` one foreground colour for all; `firstOffset` numbers the first byte.
+    func rows(_ bytes: [UInt8], owner: [Int]? = nil, tint: TerminalStyle.Color? = nil, firstOffset: Int = 0) -> [String] {
+        let owner = owner ?? [Int](repeating: -1, count: bytes.count)
+        func paint(_ text: String) -> String { tint.map { style.color(text, $0) } ?? text }
         var lines: [String] = []
         for lineStart in stride(from: 0, to: bytes.count, by: 16) {
             var hex = ""
@@ -62,11 +66,11 @@ public struct HexDump: Sendable {
                     hex += style.background(cell, owner[position]) + " "
                     ascii += style.background(character, owner[position])
                 } else {
-                    hex += cell + " "
-                    ascii += character
+                    hex += paint(cell) + " "
+                    ascii += paint(character)
                 }
             }
-            lines.append("  " + style.dim(String(lineStart, radix: 16).leftPadded(4)) + "  " + hex + " " + ascii)
+            lines.append("  " + style.dim(String(firstOffset + lineStart, radix: 16).leftPadded(4)) + "  " + hex + " " + ascii)
         }
         return lines
     }

@@ -144,16 +144,22 @@ public final class ByteSource: Sendable {
         }
     }
 
-    /// Pieces overlapping `range`, found by binary search.
     private func pieces(overlapping range: Range<Int64>) -> ArraySlice<Piece> {
-        var low = 0, high = pieces.count
+        pieces[...].overlapping(range)
+    }
+}
+
+extension ArraySlice where Element == ByteSource.Piece {
+    /// The pieces (in order, not overlapping each other) that overlap `range`, by binary search.
+    public func overlapping(_ range: Range<Int64>) -> ArraySlice<ByteSource.Piece> {
+        var low = startIndex, high = endIndex
         while low < high {
             let middle = (low + high) / 2
-            if pieces[middle].range.upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
+            if self[middle].range.upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
         }
         var end = low
-        while end < pieces.count, pieces[end].range.lowerBound < range.upperBound { end += 1 }
-        return pieces[low..<end]
+        while end < endIndex, self[end].range.lowerBound < range.upperBound { end += 1 }
+        return self[low..<end]
     }
 }
 

@@ -51,13 +51,6 @@ struct StreamByteMap: Sendable {
     func source(for range: Range<Int64>) -> ByteSource { source(for: [range]) }
 
     private func pieces(overlapping range: Range<Int64>) -> ArraySlice<ByteSource.Piece> {
-        var low = start, high = pieces.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pieces[middle].range.upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
-        }
-        var end = low
-        while end < pieces.count, pieces[end].range.lowerBound < range.upperBound { end += 1 }
-        return pieces[low..<end]
+        pieces[start...].overlapping(range)
     }
 }

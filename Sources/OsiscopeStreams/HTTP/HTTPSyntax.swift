@@ -116,6 +116,16 @@ enum HTTPSyntax {
         return StatusLine(version: string(version), status: status, reason: reason)
     }
 
+    /// Whether `bytes` begin with a whole HTTP/1.x method (upper-case letters) or status-line
+    /// version and the space after it: proof enough that a stream is HTTP and not, say,
+    /// WebSocket frames, whose first bytes may be token characters too.
+    static func startsLikeHTTP(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let space = bytes.prefix(maxMethodLength + 1).firstIndex(of: sp), space > bytes.startIndex else { return false }
+        let line = bytes.prefix(upTo: space + 1)
+        if line.count == 9 && isPlausibleStart(line, kind: .response) { return true }
+        return isPlausibleStart(line, kind: .request) && bytes[..<space].allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
+    }
+
     /// Whether `prefix` (the first bytes of a stream, possibly a partial line) can still be the
     /// beginning of a start line of this kind. False means: these bytes are not HTTP/1.x.
     static func isPlausibleStart(_ prefix: ArraySlice<UInt8>, kind: HTTPHead.Kind) -> Bool {

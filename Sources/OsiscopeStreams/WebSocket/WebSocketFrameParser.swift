@@ -408,15 +408,12 @@ public struct WebSocketFrameParser: Sendable {
         let origin = Int(progress.candidate - scanStart)
         while progress.count < Self.confirmationDepth {
             let position = Int(progress.position - scanStart)
-            let available = scan.count - position
-            guard available >= 2 else { return atEnd() }
-            guard rules.firstBytesPlausible(scan[position], scan[position + 1]) else { return .no }
-            let headerLength = WebSocketFrameLayout.headerLength(secondByte: scan[position + 1])
-            guard available >= headerLength else { return atEnd() }
-            guard let header = RawFrameHeader.parse(scan[position..<position + headerLength]),
-                  rules.headerPlausible(header) else { return .no }
-            if let previous = progress.previous, !WebSocketFrameRules.sequencePlausible(previous, header) { return .no }
-            let payloadStart = position + headerLength
+            let header: RawFrameHeader, payloadStart: Int
+            switch rules.chainStep(scan[...], at: position, after: progress.previous) {
+            case .needMore: return atEnd()
+            case .implausible: return .no
+            case .header(let found, let start): (header, payloadStart) = (found, start)
+            }
             let frameEnd = payloadStart + Int(header.payloadLength)
             if frameEnd - origin > resyncLookahead + WebSocketFrameLayout.maxHeaderLength * Self.confirmationDepth {
                 // Too far to hold: a plausible header after verified frames will do.

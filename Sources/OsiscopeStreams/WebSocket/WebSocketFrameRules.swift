@@ -114,6 +114,32 @@ struct WebSocketFrameRules: Sendable {
         }
     }
 
+    /// One step of a chain of frames: the plausible header at `position` of `bytes`, or why
+    /// there is none. Both the guess (no handshake) and the search after lost bytes walk
+    /// chains with it.
+    enum ChainStep {
+        case header(RawFrameHeader, payloadStart: Int)
+        /// The header is not all there yet.
+        case needMore
+        case implausible(ChainFailure)
+    }
+
+    enum ChainFailure {
+        case firstBytes, header, sequence
+    }
+
+    func chainStep(_ bytes: ArraySlice<UInt8>, at position: Int, after previous: RawFrameHeader?) -> ChainStep {
+        guard bytes.endIndex - position >= 2 else { return .needMore }
+        guard firstBytesPlausible(bytes[position], bytes[position + 1]) else { return .implausible(.firstBytes) }
+        let headerLength = WebSocketFrameLayout.headerLength(secondByte: bytes[position + 1])
+        guard bytes.endIndex - position >= headerLength else { return .needMore }
+        guard let header = RawFrameHeader.parse(bytes[position..<(position + headerLength)]), headerPlausible(header) else {
+            return .implausible(.header)
+        }
+        if let previous, !Self.sequencePlausible(previous, header) { return .implausible(.sequence) }
+        return .header(header, payloadStart: position + headerLength)
+    }
+
     /// Whether `next` may follow `previous` in one direction (RFC 6455 §5.4): continuations only
     /// inside a fragmented message, no new data message inside one. Control frames may come
     /// between fragments, so after one of them anything goes.

@@ -46,7 +46,7 @@ public struct WebSocketGuess: Sendable, Equatable {
         let server = server.prefix(lookahead)
         var guess = WebSocketGuess(verdict: .undecided, directionsSwapped: false, clientFrames: 0, serverFrames: 0,
                                    rsv1Seen: false, perMessageDeflate: nil, reasons: [])
-        if looksLikeHTTP(client) || looksLikeHTTP(server) {
+        if HTTPSyntax.startsLikeHTTP(client) || HTTPSyntax.startsLikeHTTP(server) {
             guess.verdict = .notWebSocket
             guess.reasons = ["the bytes start like HTTP"]
             return guess
@@ -105,25 +105,26 @@ public struct WebSocketGuess: Sendable, Equatable {
         var walk = Walk()
         var index = bytes.startIndex
         var previous: RawFrameHeader?
-        while bytes.endIndex - index >= 2 {
-            guard rules.firstBytesPlausible(bytes[index], bytes[index + 1]) else {
+        while true {
+            let header: RawFrameHeader, payloadStart: Int
+            switch rules.chainStep(bytes, at: index, after: previous) {
+            case .needMore: return walk
+            case .implausible(.firstBytes):
                 walk.failure = "byte \(index - bytes.startIndex) of the \(direction.rawValue) side does not start a plausible \(direction.rawValue) frame"
                 return walk
-            }
-            guard let header = RawFrameHeader.parse(bytes[index...]) else { break }
-            guard rules.headerPlausible(header) else {
+            case .implausible(.header):
                 walk.failure = "implausible payload length at byte \(index - bytes.startIndex) of the \(direction.rawValue) side"
                 return walk
-            }
-            if let previous, !WebSocketFrameRules.sequencePlausible(previous, header) {
+            case .implausible(.sequence):
                 walk.failure = "fragments out of order on the \(direction.rawValue) side"
                 return walk
+            case .header(let found, let start):
+                (header, payloadStart) = (found, start)
             }
             if previous == nil && header.opcode == .continuation {
                 walk.failure = "the \(direction.rawValue) side starts with a continuation frame"
                 return walk
             }
-            let payloadStart = index + header.headerLength
             guard UInt64(bytes.endIndex - payloadStart) >= header.payloadLength else { break }
             let frameEnd = payloadStart + Int(header.payloadLength)
             guard rules.payloadPlausible(header, bytes[payloadStart..<frameEnd]) else {
@@ -138,8 +139,4 @@ public struct WebSocketGuess: Sendable, Equatable {
         return walk
     }
 
-    private static func looksLikeHTTP(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let starts = ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "HTTP/"]
-        return starts.contains { bytes.starts(with: Array($0.utf8)) }
-    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import OsiscopeWire
 
@@ -97,7 +98,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
                            "The request has \(keys.count) Sec-WebSocket-Key headers; exactly one is allowed (RFC 6455 §4.1).")
         }
         if let key {
-            keyIsValid = Base64.decode(key)?.count == 16
+            keyIsValid = Data(base64Encoded: key)?.count == 16
             if !keyIsValid {
                 requestProblem(WebSocketDiagnostics.handshakeKeyInvalid,
                                "Sec-WebSocket-Key \"\(key)\" is not the base64 encoding of 16 bytes (RFC 6455 §4.1).")
@@ -217,7 +218,7 @@ public struct WebSocketHandshake: Sendable, Equatable {
     /// base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")) (RFC 6455 §4.2.2 item 5.4).
     public static func acceptValue(forKey key: String) -> String {
         let digest = Insecure.SHA1.hash(data: Array((key + acceptGUID).utf8))
-        return Base64.encode(Array(digest))
+        return Data(digest).base64EncodedString()
     }
 
     /// Whether a request's headers ask for a WebSocket upgrade (Upgrade: websocket and
