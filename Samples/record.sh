@@ -24,8 +24,10 @@
 # A capture is stopped with SIGINT and waited for (so the last packets are
 # flushed) only after the peers have finished and the server has shut down, so
 # every TCP connection is complete from SYN to FIN. Files are written to a
-# temporary directory, checked with Samples/verify.py (tshark), and only then
-# copied to the output folder; a failed run writes nothing there.
+# temporary directory, checked with Samples/verify.py (tshark), given their
+# capture facts (verify.py capture-facts: the packet numbers and counts the tests
+# read from NAME.expected.json), and only then copied to the output folder; a
+# failed run writes nothing there.
 #
 # Needs: root, ip (iproute2), ss, ethtool, tcpdump, dumpcap/tshark/capinfos
 # (Debian package tshark), curl, python3 with the venv module (Debian package
@@ -407,6 +409,9 @@ for name in "${WANT[@]}"; do
     ip netns del "$NS"
     "$PY" "$HERE/verify.py" check "$TMP/${FILE[$name]}" "$TMP/$name.expected.json" \
         || die "verification of $name failed"
+    # The packet numbers, counts and byte ranges the tests read (key "capture").
+    "$PY" "$HERE/verify.py" capture-facts "$TMP/${FILE[$name]}" \
+        || die "capture facts of $name failed"
 done
 
 # The programs that made these recordings (see the NAME.md files).

@@ -8,6 +8,17 @@
       - HTTP sample: tshark's requests/responses match EXPECTED["requests"/"responses"]
       Prints a one-line summary per capture; exits 1 on a mismatch.
 
+  verify.py capture-facts [--check] SAMPLE...
+      Derives the facts of a capture that tests need (packet count, TCP
+      connections and their byte counts, every HTTP message and WebSocket frame
+      and message with the packets that carried it, stream byte ranges) with
+      tshark and stores them under the key "capture" of the sample's
+      expected.json, leaving every other key as it is. SAMPLE is a capture
+      (its expected file is NAME.expected.json next to it) or the name of a
+      sample in Samples/ ("websocket-plain"). With --check nothing is written:
+      exits 1 when a file's "capture" is missing or differs from the capture.
+      The schema is described in Samples/README.md ("The capture key").
+
   verify.py socketio-expected CAPTURE CLIENT_LOG SERVER_LOG
       Prints the expected.json of the Socket.IO sample. python-socketio puts
       random session ids in its messages, so the WebSocket message list comes
@@ -26,6 +37,7 @@ Standard library only; needs tshark on PATH.
 """
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -350,7 +362,333 @@ def slog_news(slog):
     raise SystemExit("socketio-expected: server log has no news event")
 
 
+
+# ---------------------------------------------------------------- capture facts
+#
+# What tests need to know about a capture besides what the peers sent: packet
+# numbers, counts, frame headers, byte counts. Derived with tshark, stored under
+# the key "capture" of NAME.expected.json (schema: Samples/README.md), so that a
+# new recording brings its own numbers and no test quotes them.
+
+SAMPLES = os.path.dirname(os.path.abspath(__file__))
+
+
+def tshark_version():
+    out = subprocess.run(["tshark", "--version"], check=True, capture_output=True, text=True).stdout
+    words = out.split("\n", 1)[0].split()
+    # "TShark (Wireshark) 4.0.17 (Git v4.0.17 packaged as ...)."
+    return words[2] if len(words) > 2 else out.split("\n", 1)[0]
+
+
+def endpoint(address, port):
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
+def flag_set(value):
+    return value in ("1", "True", "true")
+
+
+class FactPacket:
+    """What the facts need of one packet: addresses, TCP numbers, application PDUs."""
+
+    def __init__(self, pk):
+        self.el = pk
+        self.number = int(first(pk, "frame.number"))
+        stream = first(pk, "tcp.stream")
+        self.stream = int(stream) if stream is not None else None
+        self.src = first(pk, "ip.src") or first(pk, "ipv6.src")
+        self.dst = first(pk, "ip.dst") or first(pk, "ipv6.dst")
+        self.srcport = int(first(pk, "tcp.srcport") or 0)
+        self.dstport = int(first(pk, "tcp.dstport") or 0)
+        flag = lambda n: flag_set(first(pk, "tcp.flags." + n))
+        self.syn, self.ack, self.fin = flag("syn"), flag("ack"), flag("fin")
+        self.tcp_len = int(first(pk, "tcp.len") or 0)
+        # Relative sequence number (tshark's default): the SYN is 0, the first data byte 1.
+        self.seq = int(first(pk, "tcp.seq") or 0)
+        self.payload_pos = int(first(pk, "tcp.payload", "pos") or 0)
+        self.protos = [x for x in pk if x.tag == "proto"]
+        # The segments tshark reassembled the first PDU of this packet from (a packet
+        # completes at most one PDU that began in an earlier segment: its first one).
+        self.segments = [(int(f.get("show")), int(f.get("size"))) for f in fields(pk, "tcp.segment")]
+
+    @property
+    def source(self):
+        return endpoint(self.src, self.srcport)
+
+    @property
+    def offset(self):
+        """Stream offset of the packet's first payload byte."""
+        return self.seq - 1
+
+
+def pdus(packet):
+    """The HTTP and WebSocket PDUs tshark shows in a packet, in stream order, each with the
+    protos that follow it up to the next PDU (payload, text lines)."""
+    found = []
+    for proto in packet.protos:
+        if proto.get("name") in ("http", "websocket"):
+            found.append((proto, []))
+        elif found:
+            found[-1][1].append(proto)
+    return found
+
+
+def capture_facts(capture):
+    """The "capture" facts of a capture (see Samples/README.md for the schema)."""
+    packets = [FactPacket(pk) for pk in pdml(capture)]
+    by_number = {p.number: p for p in packets}
+
+    # TCP connections: the client sent the SYN without ACK.
+    streams = {}
+    for p in packets:
+        if p.stream is None:
+            continue
+        s = streams.get(p.stream)
+        if s is None:
+            s = streams[p.stream] = {"stream": p.stream, "client": None, "server": None, "syn_packets": [],
+                                     "fin_packets": [], "payload_bytes": {"client": 0, "server": 0},
+                                     "data_packets": {"client": [], "server": []}}
+        if p.syn and not p.ack and s["client"] is None:
+            s["client"], s["server"] = p.source, endpoint(p.dst, p.dstport)
+    for sid, s in streams.items():
+        if s["client"] is None:
+            raise SystemExit(f"capture-facts: {capture}: tcp stream {sid} has no SYN")
+
+    def direction(p):
+        return "client" if p.source == streams[p.stream]["client"] else "server"
+
+    for p in packets:
+        if p.stream is None:
+            continue
+        s, d = streams[p.stream], direction(p)
+        if p.syn:
+            s["syn_packets"].append(p.number)
+        if p.fin:
+            s["fin_packets"].append(p.number)
+        if p.tcp_len > 0:
+            s["data_packets"][d].append(p.number)
+            s["payload_bytes"][d] = max(s["payload_bytes"][d], p.offset + p.tcp_len)
+
+    # Every HTTP message and WebSocket frame, with the packets it came from and its place in
+    # its direction's stream. A PDU reassembled from several segments starts in the first one
+    # (whose last `size` bytes it takes) and ends in this packet (its first `size` bytes).
+    http, frames, spans = [], [], []
+    for p in packets:
+        for index, (proto, extra) in enumerate(pdus(p)):
+            d = direction(p)
+            if index == 0 and p.segments:
+                (head_number, head_size), (_, tail_size) = p.segments[0], p.segments[-1]
+                head = by_number[head_number]
+                start = head.offset + head.tcp_len - head_size
+                end = p.offset + tail_size
+                carried = [number for number, _ in p.segments]
+            else:
+                start, end = p.offset + int(proto.get("pos")) - p.payload_pos, None
+                carried = [p.number]
+            entry = {"stream": p.stream, "from": d, "packet": p.number, "packets": carried}
+            if proto.get("name") == "http":
+                entry.update(http_fact(proto))
+                entry["head_length"] = int(proto.get("size"))
+                http.append(entry)
+            else:
+                entry.update(websocket_fact(proto))
+                frames.append(entry)
+            spans.append((p.stream, d, start, end, entry))
+
+    # The PDUs of a direction follow each other from its first byte to its last: a PDU that
+    # tshark shows inside one packet ends where the next one starts.
+    for (sid, d) in sorted({(sid, d) for sid, d, _, _, _ in spans}):
+        mine = sorted((x for x in spans if x[0] == sid and x[1] == d), key=lambda x: x[2])
+        total = streams[sid]["payload_bytes"][d]
+        if mine[0][2] != 0:
+            raise SystemExit(f"capture-facts: {capture}: stream {sid} {d}: first PDU at byte {mine[0][2]}")
+        for n, (_, _, start, end, entry) in enumerate(mine):
+            following = mine[n + 1][2] if n + 1 < len(mine) else total
+            if end is not None and end != following:
+                raise SystemExit(f"capture-facts: {capture}: stream {sid} {d}: PDU of packet {entry['packet']} "
+                                 f"ends at {end}, the next one starts at {following}")
+            entry["stream_range"] = [start, following]
+
+    for entry in http:
+        start, end = entry["stream_range"]
+        entry["body_range"] = [start + entry.pop("head_length"), end]
+    for f in frames:
+        start, end = f["stream_range"]
+        header = 2 + {126: 2, 127: 8}.get(f["length_field"], 0) + (4 if f["masked"] else 0)
+        if end - start != header + f["payload_length"]:
+            raise SystemExit(f"capture-facts: {capture}: frame in packet {f['packet']}: {end - start} bytes, "
+                             f"header {header} + payload {f['payload_length']}")
+
+    return {
+        "tshark": tshark_version(),
+        "packets": len(packets),
+        "tcp": [streams[sid] for sid in sorted(streams)],
+        "http": http,
+        "websocket": {"frames": frames, "messages": frame_messages(frames)},
+    }
+
+
+def http_fact(proto):
+    entry = {}
+    method = first(proto, "http.request.method")
+    if method is not None:
+        entry["method"], entry["uri"] = method, first(proto, "http.request.uri")
+        lines = fields(proto, "http.request.line")
+    else:
+        entry["status"] = int(first(proto, "http.response.code"))
+        entry["reason"] = first(proto, "http.response.phrase") or ""
+        request_in = first(proto, "http.request_in")
+        if request_in is not None:
+            entry["request_in"] = int(request_in)
+        lines = fields(proto, "http.response.line")
+    headers = []
+    for line in lines:
+        text = hexbytes(line.get("value")).decode("latin-1").rstrip("\r\n")
+        name, _, value = text.partition(":")
+        headers.append([name, value.strip(" \t")])
+    entry["headers"] = headers
+    sizes = [int(f.get("show")) for f in fields(proto, "http.chunk_size")]
+    if sizes:
+        entry["chunks"] = sum(1 for size in sizes if size > 0)
+    return entry
+
+
+def websocket_fact(proto):
+    length_field = int(first(proto, "websocket.payload_length"))
+    length = length_field
+    if length_field == 126:
+        length = int(first(proto, "websocket.payload_length_ext_16"))
+    elif length_field == 127:
+        length = int(first(proto, "websocket.payload_length_ext_64"))
+    return {
+        "opcode": int(first(proto, "websocket.opcode")),
+        "fin": flag_set(first(proto, "websocket.fin")),
+        "rsv1": int(first(proto, "websocket.rsv"), 16) & 4 != 0,
+        "masked": flag_set(first(proto, "websocket.mask")),
+        "length_field": length_field,
+        "payload_length": length,
+    }
+
+
+def frame_messages(frames):
+    """WebSocket messages in order of completion (a control frame inside a fragmented message
+    comes first), each naming its frames by index in the frame list."""
+    messages, partial = [], {}
+    for index, f in enumerate(frames):
+        key = (f["stream"], f["from"])
+        if f["opcode"] >= 8:
+            group = [index]
+        else:
+            if f["opcode"] != 0 or key not in partial:
+                partial[key] = []
+            partial[key].append(index)
+            if not f["fin"]:
+                continue
+            group = partial.pop(key)
+        mine = [frames[i] for i in group]
+        carried = []
+        for g in mine:
+            carried += [n for n in g["packets"] if n not in carried]
+        messages.append({
+            "stream": f["stream"], "from": f["from"], "opcode": OPCODES.get(mine[0]["opcode"], str(mine[0]["opcode"])),
+            "frames": group, "packet": f["packet"], "packets": carried,
+            "payload_length": sum(g["payload_length"] for g in mine),
+        })
+    return messages
+
+
+def format_facts(value, level):
+    """JSON with two-space indentation like the rest of the file, but short objects and lists
+    of numbers on one line, so that the facts stay readable."""
+    inline = json.dumps(value)
+    short = len(inline) + 2 * level <= 100
+    numbers = isinstance(value, list) and all(isinstance(v, (int, bool)) for v in value)
+    if not isinstance(value, (dict, list)) or not value or short or numbers:
+        return inline
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k)}: {format_facts(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    return "[\n" + ",\n".join(inner + format_facts(v, level + 1) for v in value) + "\n" + pad + "]"
+
+
+CAPTURE_KEY = '\n  "capture": '
+
+
+def with_facts(text, facts):
+    """The expected file's text with "capture" set to facts: other keys keep their bytes, the
+    key goes last."""
+    doc = json.loads(text)
+    if "capture" in doc:
+        # Written by this function: the key is last, at the top level.
+        cut = text.rfind("," + CAPTURE_KEY)
+        rest = dict(doc)
+        del rest["capture"]
+        if cut < 0 or json.loads(text[:cut] + "\n}\n") != rest:
+            base = json.dumps(rest, indent=2)
+        else:
+            base = text[:cut] + "\n}"
+    else:
+        base = text.rstrip()
+    if not base.endswith("}"):
+        raise SystemExit("capture-facts: the expected file is not a JSON object")
+    body = base[:-1].rstrip()
+    separator = "," if body != "{" else ""
+    out = body + separator + CAPTURE_KEY + format_facts(facts, 1) + "\n}\n"
+    want = dict(doc)
+    want["capture"] = facts
+    if json.loads(out) != want:
+        raise SystemExit("capture-facts: internal error: the rewritten file does not read back")
+    return out
+
+
+def sample_paths(arg):
+    """(capture, expected.json) of a capture path or a sample name."""
+    if os.path.exists(arg) and not os.path.isdir(arg):
+        stem = os.path.basename(arg).rsplit(".", 1)[0]
+        return arg, os.path.join(os.path.dirname(arg), stem + ".expected.json")
+    for ext in ("pcap", "pcapng"):
+        path = os.path.join(SAMPLES, f"{arg}.{ext}")
+        if os.path.exists(path):
+            return path, os.path.join(SAMPLES, f"{arg}.expected.json")
+    raise SystemExit(f"capture-facts: no capture {arg} (nor Samples/{arg}.pcap or .pcapng)")
+
+
+def capture_facts_command(args):
+    check_only = "--check" in args
+    names = [a for a in args if a != "--check"]
+    if not names:
+        sys.exit(__doc__)
+    status = 0
+    for name in names:
+        capture, expected = sample_paths(name)
+        with open(expected) as f:
+            text = f.read()
+        facts = capture_facts(capture)
+        if check_only:
+            # The tshark version may differ; the facts themselves may not.
+            old = dict(json.loads(text).get("capture") or {})
+            new = dict(facts)
+            old.pop("tshark", None)
+            new.pop("tshark", None)
+            same = old == new
+            print(f"{expected}: capture facts {'up to date' if same else 'MISSING OR OUT OF DATE'}")
+            status |= 0 if same else 1
+            continue
+        out = with_facts(text, facts)
+        if out != text:
+            with open(expected, "w") as f:
+                f.write(out)
+        ws = facts["websocket"]
+        print(f"{expected}: {facts['packets']} packets, {len(facts['tcp'])} TCP connection(s), "
+              f"{len(facts['http'])} HTTP messages, {len(ws['frames'])} WebSocket frames, "
+              f"{len(ws['messages'])} messages{'' if out != text else ' (unchanged)'}")
+    return status
+
+
 if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "capture-facts":
+        sys.exit(capture_facts_command(sys.argv[2:]))
     if len(sys.argv) == 4 and sys.argv[1] == "check":
         sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 5 and sys.argv[1] == "socketio-expected":

@@ -61,21 +61,27 @@ import OsiscopeWire
     /// cut there and ends with "…". The messages view has the whole text.
     static let textShown = 4096
 
+    /// The packet that completes a sample's fragmented WebSocket message (its capture facts), or
+    /// -1 when the facts are missing, which `everyExceptionIsStillNeeded` then reports.
+    static func fragmentedMessageEnd(_ sample: String) -> Int {
+        (try? SampleFiles.capture(sample))?.fragmentedMessages.first?.packet ?? -1
+    }
+
     static let exceptions: [Exception] = [
         Exception(
-            file: "Samples/websocket-deflate.pcap", packet: 14, aspect: .text,
+            file: "Samples/websocket-deflate.pcap", packet: fragmentedMessageEnd("websocket-deflate"), aspect: .text,
             ours: ["frag-one frag-two frag-three"],
             tshark: ["J+JL\u{FFFD}\u{FFFD}\u{FFFD}KU"],
             reason: "tshark 4.0.17 does not inflate a fragmented permessage-deflate message: it shows the joined "
                 + "deflate bytes as text (invalid UTF-8 replaced), with an expert note. The peers' log "
-                + "(websocket-deflate.expected.json, message 3) and the server's echo (packet 16) say the text is "
+                + "(websocket-deflate.expected.json, message 3) and the server's echo (its next message) say the text is "
                 + "\"frag-one frag-two frag-three\" (Samples/websocket-deflate.md, \"tshark check\")."),
         Exception(
-            file: "Samples/websocket-plain.pcapng", packet: 14, aspect: .text,
+            file: "Samples/websocket-plain.pcapng", packet: fragmentedMessageEnd("websocket-plain"), aspect: .text,
             ours: ["frag-one frag-two frag-three"], tshark: [],
             reason: "tshark 4.0.17 shows no text for a fragmented message whose last fragment is empty (the "
                 + "4th frame, FIN=1, payload 0): it reassembles nothing from an empty tail. The message is "
-                + "\"frag-one frag-two frag-three\" (websocket-plain.expected.json, message 3; echoed in packet 16)."),
+                + "\"frag-one frag-two frag-three\" (websocket-plain.expected.json, message 3; echoed in the server's next message)."),
     ]
 
     // MARK: tests
@@ -127,14 +133,14 @@ import OsiscopeWire
         }
     }
 
-    /// WebSocket frames in each capture: from the samples' notes (Samples/NAME.md, "tshark check"),
-    /// and from the corpus's INDEX.tsv (column `ws_frames`).
+    /// WebSocket frames in each capture: for a sample, from its capture facts (the "capture" key
+    /// of Samples/NAME.expected.json, written by `Samples/verify.py capture-facts` when it was
+    /// recorded), and from the corpus's INDEX.tsv (column `ws_frames`).
     static func knownFrameCount(_ path: String) -> Int? {
-        let samples = ["Samples/http-keepalive.pcap": 0, "Samples/socketio-upgrade.pcapng": 14,
-                       "Samples/websocket-deflate.pcap": 15, "Samples/websocket-ipv6.pcap": 6,
-                       "Samples/websocket-plain.pcapng": 15]
         let label = ConformanceCaptures.label(path)
-        if let count = samples[label] { return count }
+        if label.hasPrefix("Samples/") {
+            return (try? SampleFiles.capture(URL(fileURLWithPath: path).lastPathComponent))?.websocket.frames.count
+        }
         guard label.hasPrefix("corpus/") else { return nil }
         var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         while folder.lastPathComponent != "corpus" && folder.path != "/" { folder.deleteLastPathComponent() }

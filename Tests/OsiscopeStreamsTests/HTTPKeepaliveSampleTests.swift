@@ -1,10 +1,12 @@
 import OsiscopeWire
 import Foundation
+import OsiscopeTestSupport
 import Testing
 @testable import OsiscopeStreams
 
 /// Real traffic: Samples/http-keepalive.pcap (curl against aiohttp, six exchanges on one
-/// connection), checked against the server's own log, Samples/http-keepalive.expected.json.
+/// connection), checked against the server's own log, Samples/http-keepalive.expected.json, and
+/// against what tshark reads in the capture (the file's capture facts: headers, byte ranges, chunks).
 @Suite("HTTP parser on Samples/http-keepalive.pcap")
 struct HTTPKeepaliveSampleTests {
     struct Expected: Decodable {
@@ -37,19 +39,11 @@ struct HTTPKeepaliveSampleTests {
     static func script() throws -> HTTPScript {
         var steps: [HTTPStep] = []
         var next: [Direction: Int64] = [.client: 0, .server: 0]
-        for segment in HTTPKeepaliveFixture.segments {
-            let hex = segment.hex.filter(\.isHexDigit)
-            var payload: [UInt8] = []
-            var index = hex.startIndex
-            while index < hex.endIndex {
-                let end = hex.index(index, offsetBy: 2)
-                payload.append(try #require(UInt8(hex[index..<end], radix: 16)))
-                index = end
-            }
+        for segment in try HTTPKeepaliveFixture.segments() {
             // No loss and no retransmission in this capture: each segment follows the previous one.
             #expect(segment.seq - 1 == next[segment.from], "packet \(segment.packet)")
-            next[segment.from]! += Int64(payload.count)
-            steps.append(.send(segment.from, payload))
+            next[segment.from]! += Int64(segment.payload.count)
+            steps.append(.send(segment.from, segment.payload))
         }
         return HTTPScript(steps + [.close(.client), .close(.server)])
     }
@@ -57,11 +51,14 @@ struct HTTPKeepaliveSampleTests {
     @Test("six exchanges, exactly as the server logged them")
     func sixExchanges() throws {
         let expected = try Self.expected()
+        let facts = try SampleFiles.capture(HTTPKeepaliveFixture.sample)
         let run = try Self.script().run()
 
-        #expect(run.requests.count == 6)
-        #expect(run.responses.count == 6)
-        #expect(run.heads.count == 12)
+        #expect(run.requests.count == expected.requests.count)
+        #expect(run.responses.count == expected.responses.count)
+        #expect(run.heads.count == expected.requests.count + expected.responses.count)
+        try #require(run.requests.count == 6 && run.responses.count == 6, "six exchanges")
+        try #require(facts.requests.count == 6 && facts.responses.count == 6, "tshark sees six exchanges")
         #expect(run.diagnostics.isEmpty)
         #expect(run.upgrades.isEmpty)
         for (request, wanted) in zip(run.requests, expected.requests) {
@@ -78,33 +75,36 @@ struct HTTPKeepaliveSampleTests {
         }
         #expect(expected.responses.map(\.framing)
             == ["content-length", "chunked", "none (304)", "content-length (HEAD: no body)", "content-length", "content-length"])
-        #expect(run.responses.map(\.framing)
-            == [.contentLength(17), .chunked, .none, .none, .contentLength(41), .contentLength(5000)])
+        let framings = try expected.responses.map { entry in
+            try #require(SampleMessagesTests.framing(entry.framing, bodyLength: entry.body_length), "framing \(entry.framing)")
+        }
+        #expect(run.responses.map(\.framing) == framings)
         // The 5000-byte body, whose sha256 is in the expected file, is these lines cut at 5000 bytes.
         let big = (0...(5000 / 33)).map { "line \(String(repeating: "0", count: 4 - String($0).count))\($0) of the big body.......\n" }
             .joined().utf8.prefix(5000)
         #expect(run.responses[5].body == Array(big))
-        #expect(run.responses[1].chunks == 3)
+        // The chunked response's chunks with data (3), as tshark counts them; nil for the others.
+        #expect(run.responses.map(\.chunks) == facts.responses.map(\.chunks))
+        #expect(run.responses[1].chunks != nil)
         #expect(run.responses.map(\.answers) == [0, 1, 2, 3, 4, 5])
         #expect(run.messages.allSatisfy { $0.isComplete && $0.diagnostics.isEmpty })
-        #expect(run.requests[2].head.headers.values("If-None-Match") == ["\"v1\""])
-        #expect(run.responses[2].head.headers.values("ETag") == ["\"v1\""])
-        #expect(run.requests[4].head.headers == [
-            HTTPHeader("Host", "127.0.0.1:8080"), HTTPHeader("User-Agent", "curl/7.88.1"), HTTPHeader("Accept", "*/*"),
-            HTTPHeader("Content-Length", "13"), HTTPHeader("Content-Type", "application/x-www-form-urlencoded"),
-        ])
+        // The conditional GET's If-None-Match and the 304's ETag ("v1"), and the POST's head, as sent.
+        #expect(run.requests[2].head.headers.values("If-None-Match") == facts.requests[2].header("If-None-Match"))
+        #expect(run.responses[2].head.headers.values("ETag") == facts.responses[2].header("ETag"))
+        #expect(!facts.requests[2].header("If-None-Match").isEmpty && !facts.responses[2].header("ETag").isEmpty)
+        let sentHeads: [[HTTPHeader]] = facts.requests.map { request in
+            request.headers.map { line in HTTPHeader(line.first ?? "", line.last ?? "") }
+        }
+        #expect(run.requests[4].head.headers == sentHeads[4])
+        #expect(run.requests.map(\.head.headers) == sentHeads)
 
-        // Message boundaries in stream offsets: the client's are its segments (83, 85, 103, 84,
-        // 165, 81 bytes); the server's first response is packet 6 (170 bytes), the chunked one is
-        // packets 9 to 15 (146 + 15 + 32 + 32 + 5 bytes), the last one packets 23 to 26.
-        #expect(run.requests.map(\.range) == [0..<83, 83..<168, 168..<271, 271..<355, 355..<520, 520..<601])
-        #expect(run.responses[0].range == 0..<170)
-        #expect(run.responses[1].range == 170..<400)
-        #expect(run.responses[1].bodyRange == 316..<400)
-        let serverEnd: Int64 = 852 + 1448 * 3 + 796
-        let bigBodyStart: Int64 = serverEnd - 5000
-        #expect(run.responses[5].range == 852..<serverEnd)
-        #expect(run.responses[5].bodyRange == bigBodyStart..<serverEnd)
+        // Message boundaries in stream offsets, as tshark reassembles the messages: the client's
+        // are its segments; the chunked response and the 5000-byte one span several segments.
+        #expect(run.requests.map(\.range) == facts.requests.map(\.range))
+        #expect(run.responses.map(\.range) == facts.responses.map(\.range))
+        #expect(run.requests.map(\.bodyRange) == facts.requests.map(\.body))
+        #expect(run.responses.map(\.bodyRange) == facts.responses.map(\.body))
+        #expect(run.responses[5].bodyRange.count == expected.responses[5].body_length)
         // Events come in order of completion: each request before its response.
         #expect(run.trace.filter { $0.hasPrefix("message") } == (0..<6).flatMap { ["message client \($0)", "message server \($0)"] })
     }

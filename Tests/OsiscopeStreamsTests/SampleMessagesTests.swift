@@ -9,8 +9,9 @@ import OsiscopeTestSupport
 /// The whole pipeline (`PacketPipeline`: capture → packets → TCP reassembly → HTTP → WebSocket)
 /// on every recorded sample, checked against its `Samples/NAME.expected.json`: the messages come
 /// out exactly as the peers sent them. The expected files are the peers' own logs (see the
-/// `Samples/NAME.md` notes), so these tests do not depend on tshark; packet numbers quoted here
-/// were read with tshark 4.0.17 (the command is next to each list).
+/// `Samples/NAME.md` notes), so these tests do not run tshark; packet numbers, frame headers and
+/// byte ranges come from the files' `"capture"` key, which `Samples/verify.py capture-facts`
+/// derived with tshark 4.0 (`CaptureFacts`).
 @Suite struct SampleMessagesTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Samples")
@@ -49,6 +50,8 @@ import OsiscopeTestSupport
         var bodyLength: Int
         var body: String?
         var bodySha256: String?
+        /// http-keepalive: how the server framed the body ("content-length", "chunked", …).
+        var framing: String?
     }
 
     struct ExpectedWebSocket: Decodable {
@@ -73,6 +76,9 @@ import OsiscopeTestSupport
         return try decoder.decode(Expected.self, from: data)
     }
 
+    /// The `"capture"` facts of the sample's expected file.
+    static func facts(_ sample: String) throws -> CaptureFacts { try SampleFiles.capture(sample) }
+
     // MARK: running the pipeline
 
     struct Run {
@@ -89,6 +95,17 @@ import OsiscopeTestSupport
 
         func webSocketLayers(_ packet: Int) -> [Layer] {
             packets[packet]?.layers.filter { $0.protocolKey == "websocket" } ?? []
+        }
+
+        /// The websocket layer of a frame tshark shows: the k-th frame tshark completes in a
+        /// packet is the k-th websocket layer there.
+        func webSocketLayer(_ frame: CaptureFacts.Frame, _ facts: CaptureFacts) -> Layer? {
+            let inPacket = facts.framesCompleted(in: frame.packet)
+            guard let k = inPacket.firstIndex(where: { $0.stream == frame.stream && $0.streamRange == frame.streamRange }) else {
+                return nil
+            }
+            let layers = webSocketLayers(frame.packet)
+            return k < layers.count ? layers[k] : nil
         }
     }
 
@@ -232,147 +249,217 @@ import OsiscopeTestSupport
 
     // MARK: particular messages
 
+    /// The fields `name` of some layers, in order.
+    static func values(_ layers: [Layer], _ name: String) -> [FieldValue?] { layers.map { $0.field(name)?.value } }
+
+    static func numbers(_ values: [Int]) -> [FieldValue?] { values.map { FieldValue.number(UInt64($0)) } }
+
+    static func flags(_ values: [Bool]) -> [FieldValue?] { values.map { FieldValue.flag($0) } }
+
     /// websocket-plain message 3: text FIN=0 "frag-one ", continuation "frag-two ", continuation
-    /// "frag-three", empty continuation FIN=1. Packets from
-    /// `tshark -r Samples/websocket-plain.pcapng -Y websocket -T fields -e frame.number -e websocket.opcode -e websocket.fin`.
+    /// "frag-three", empty continuation FIN=1. Packets and frame headers are tshark's (the
+    /// capture facts).
     @Test func plainFragmentedMessageHasItsFourFrames() throws {
         let run = try Self.run("websocket-plain")
+        let facts = try Self.facts("websocket-plain")
+        let entry = try #require(try Self.expected("websocket-plain").messages?.first { ($0.frames ?? 1) > 1 })
+        let text = try #require(entry.text)
+        let message = try #require(facts.websocket.messages.first { $0.frames.count > 1 })
+        let wire = facts.websocket.frames(of: message)
+        #expect(wire.count == entry.frames)
         let fragmented = try #require(run.webSocket.first { $0.content.frameCount > 1 })
-        #expect(fragmented.message.direction == .client)
-        #expect(fragmented.message.packets == [10, 11, 13, 14])
-        #expect(fragmented.content.frameRanges.count == 4)
-        #expect(fragmented.content.text == "frag-one frag-two frag-three")
-        let layers = [10, 11, 13, 14].map { run.webSocketLayers($0) }
-        #expect(layers.map(\.count) == [1, 1, 1, 1])
-        let frames = layers.compactMap(\.first)
-        #expect(frames.map { $0.field("websocket.opcode")?.value } == [.number(1), .number(0), .number(0), .number(0)])
-        #expect(frames.map { $0.field("websocket.fin")?.value } == [.flag(false), .flag(false), .flag(false), .flag(true)])
-        #expect(frames.map { $0.field("websocket.mask")?.value } == [.flag(true), .flag(true), .flag(true), .flag(true)])
-        #expect(frames.map { $0.field("websocket.payload_length")?.value } == [.number(9), .number(9), .number(10), .number(0)])
+        #expect(fragmented.message.direction == message.direction)
+        #expect(fragmented.message.packets == message.packets)
+        #expect(fragmented.content.frameRanges == wire.map(\.range))
+        #expect(fragmented.content.text == text)
+        // As many websocket layers in each of its packets as tshark shows frames there.
+        #expect(wire.map { run.webSocketLayers($0.packet).count } == wire.map { facts.framesCompleted(in: $0.packet).count })
+        let frames = wire.compactMap { run.webSocketLayer($0, facts) }
+        #expect(frames.count == wire.count)
+        #expect(Self.values(frames, "websocket.opcode") == Self.numbers(wire.map(\.opcode)))
+        #expect(Self.values(frames, "websocket.fin") == Self.flags(wire.map(\.fin)))
+        #expect(Self.values(frames, "websocket.mask") == Self.flags(wire.map(\.masked)))
+        #expect(Self.values(frames, "websocket.payload_length") == Self.numbers(wire.map(\.lengthField)))
         // `websocket.payload` holds the unmasked bytes: each fragment as the client sent it.
         let fragments = frames.map { frame -> String? in
             guard case .bytes(let bytes)? = frame.field("websocket.payload")?.value else { return nil }
             return String(decoding: bytes, as: UTF8.self)
         }
-        let entry = try #require(try Self.expected("websocket-plain").messages?.first { $0.frames == 4 })
         #expect(fragments == entry.fragments)
-        #expect(fragments == ["frag-one ", "frag-two ", "frag-three", ""])
         // The message is shown on the frame that completes it, and only there.
-        #expect(frames.map { $0.field("websocket.payload.text")?.value }
-                == [nil, nil, nil, .text("frag-one frag-two frag-three")])
-        #expect(frames.last?.field("websocket.message_frames")?.value == .number(4))
-        #expect(frames.last?.field("websocket.message_length")?.value == .number(28))
+        var shown = [FieldValue?](repeating: nil, count: max(wire.count - 1, 0))
+        shown.append(FieldValue.text(text))
+        #expect(Self.values(frames, "websocket.payload.text") == shown)
+        #expect(frames.last?.field("websocket.message_frames")?.value == .number(UInt64(wire.count)))
+        #expect(frames.last?.field("websocket.message_length")?.value == .number(UInt64(entry.length)))
     }
 
     /// websocket-deflate message 3: one deflate stream cut at the fragment boundaries, RSV1 on the
-    /// first frame only, payloads 15, 12, 12 and 1 bytes (Samples/websocket-deflate.md).
+    /// first frame only (RFC 7692 §6.1), payload lengths as tshark reads them.
     @Test func deflateFragmentedMessageInflatesAcrossItsFourFrames() throws {
         let run = try Self.run("websocket-deflate")
+        let facts = try Self.facts("websocket-deflate")
+        let entry = try #require(try Self.expected("websocket-deflate").messages?.first { ($0.frames ?? 1) > 1 })
+        let text = try #require(entry.text)
+        let message = try #require(facts.websocket.messages.first { $0.frames.count > 1 })
+        let wire = facts.websocket.frames(of: message)
+        #expect(wire.count == entry.frames)
+        #expect(wire.map(\.rsv1) == [true] + Array(repeating: false, count: max(wire.count - 1, 0)))
         let fragmented = try #require(run.webSocket.first { $0.content.frameCount > 1 })
-        #expect(fragmented.message.packets == [10, 11, 13, 14])
+        #expect(fragmented.message.packets == message.packets)
+        #expect(fragmented.content.frameRanges == wire.map(\.range))
         #expect(fragmented.content.compressed)
-        #expect(fragmented.content.wireLength == 15 + 12 + 12 + 1)
-        #expect(fragmented.content.length == 28)
-        #expect(fragmented.content.text == "frag-one frag-two frag-three")
-        let frames = [10, 11, 13, 14].compactMap { run.webSocketLayers($0).first }
-        #expect(frames.count == 4)
-        #expect(frames.map { $0.field("websocket.rsv1")?.value } == [.flag(true), .flag(false), .flag(false), .flag(false)])
-        #expect(frames.map { $0.field("websocket.fin")?.value } == [.flag(false), .flag(false), .flag(false), .flag(true)])
-        #expect(frames.map { $0.field("websocket.payload_length")?.value } == [.number(15), .number(12), .number(12), .number(1)])
-        #expect(frames.last?.field("websocket.payload.text")?.value == .text("frag-one frag-two frag-three"))
+        #expect(entry.compressed == true)
+        #expect(fragmented.content.wireLength == UInt64(message.payloadLength))
+        #expect(fragmented.content.length == UInt64(entry.length))
+        #expect(fragmented.content.text == text)
+        let frames = wire.compactMap { run.webSocketLayer($0, facts) }
+        #expect(frames.count == wire.count)
+        #expect(Self.values(frames, "websocket.rsv1") == Self.flags(wire.map(\.rsv1)))
+        #expect(Self.values(frames, "websocket.fin") == Self.flags(wire.map(\.fin)))
+        #expect(Self.values(frames, "websocket.payload_length") == Self.numbers(wire.map(\.lengthField)))
+        #expect(frames.last?.field("websocket.payload.text")?.value == .text(text))
     }
 
-    /// The 70000-byte messages span exactly the packets tshark reassembles them from:
-    /// `tshark -r FILE -o tcp.reassemble_out_of_order:TRUE -Y 'websocket && tcp.segments' -T fields
-    /// -e frame.number -e tcp.segment -E occurrence=a -E aggregator=,`.
-    @Test func bigMessagesSpanThePacketsTsharkShows() throws {
-        let plainClient = Array(21...29) + Array(33...53) + Array(55...73)
-        let plainServer = Array(75...81) + Array(85...91) + Array(93...107) + Array(110...125) + Array(127...130)
-        #expect(plainClient.count == 49 && plainServer.count == 49) // "49 TCP segments" each way (websocket-plain.md)
-        let deflateClient = Array(21...29) + Array(33...36)
-        let deflateServer = Array(38...44) + Array(48...53)
-        for (sample, client, server, lengthField) in [("websocket-plain", plainClient, plainServer, UInt64(127)),
-                                                        ("websocket-deflate", deflateClient, deflateServer, UInt64(126))] {
-            let run = try Self.run(sample)
-            let big = run.webSocket.filter { $0.content.length == 70_000 }
-            #expect(big.map(\.message.direction) == [.client, .server], "\(sample)")
-            #expect(big.first?.message.packets == client, "\(sample) client")
-            #expect(big.last?.message.packets == server, "\(sample) server")
-            #expect(big.allSatisfy { $0.message.timestamp == run.packets[$0.message.packets.last!]?.packet.timestamp },
-                    "\(sample): a message is complete at its last packet")
-            // The frame's layer is on the last packet, with offsets into the reassembled stream.
-            for (packets, direction) in [(client, Direction.client), (server, Direction.server)] {
-                let layers = run.webSocketLayers(packets.last!)
-                #expect(layers.count == 1, "\(sample) \(direction)")
-                #expect(layers.first?.field("websocket.payload_length")?.value == .number(lengthField), "\(sample) \(direction)")
-                #expect(layers.first?.field("websocket.message_length")?.value == .number(70_000), "\(sample) \(direction)")
-                #expect(layers.first?.source?.kind == .tcpStream(stream: 0, direction: direction), "\(sample) \(direction)")
-                #expect(layers.first?.source?.packets == packets, "\(sample) \(direction)")
-                for packet in packets.dropLast() {
-                    #expect(run.webSocketLayers(packet).isEmpty, "\(sample) packet \(packet) completes no frame")
-                }
+    /// The 70000-byte messages span exactly the packets tshark reassembles them from (the
+    /// capture facts: tshark's `tcp.segment` list of the frame), with the 64-bit length field in
+    /// websocket-plain and the 16-bit one for the compressed payload of websocket-deflate.
+    @Test(arguments: ["websocket-plain", "websocket-deflate"])
+    func bigMessagesSpanThePacketsTsharkShows(sample: String) throws {
+        let run = try Self.run(sample)
+        let facts = try Self.facts(sample)
+        let expected = try Self.expected(sample).messages ?? []
+        let bigLength = try #require(expected.first { $0.sha256 != nil }?.length)
+        let ours = run.webSocket
+        // The same messages in the same order (checked one by one in messagesComeFromThePacketsTsharkShows).
+        try #require(ours.count == facts.websocket.messages.count, "\(sample)")
+        let big = ours.indices.filter { ours[$0].content.length == UInt64(bigLength) }
+        #expect(big.map { ours[$0].message.direction }
+                == expected.filter { $0.sha256 != nil }.compactMap { Direction(rawValue: $0.from) }, "\(sample)")
+        for index in big {
+            let mine = ours[index], theirs = facts.websocket.messages[index]
+            let direction = mine.message.direction
+            #expect(theirs.direction == direction, "\(sample) \(direction)")
+            #expect(theirs.packets.count > 1, "\(sample) \(direction): several segments")
+            #expect(mine.message.packets == theirs.packets, "\(sample) \(direction)")
+            // A message is complete at its last packet.
+            #expect(theirs.packet == theirs.packets.last, "\(sample) \(direction)")
+            #expect(mine.message.timestamp == run.packets[theirs.packet]?.packet.timestamp, "\(sample) \(direction)")
+            // One frame, whose layer is on the last packet, with offsets into the reassembled stream.
+            try #require(theirs.frames.count == 1, "\(sample) \(direction)")
+            let frame = facts.websocket.frames[theirs.frames[0]]
+            #expect(frame.lengthField == (frame.payloadLength > 65_535 ? 127 : 126), "\(sample) \(direction)")
+            #expect(run.webSocketLayers(frame.packet).count == facts.framesCompleted(in: frame.packet).count,
+                    "\(sample) \(direction)")
+            let layer = run.webSocketLayer(frame, facts)
+            #expect(layer?.field("websocket.payload_length")?.value == .number(UInt64(frame.lengthField)), "\(sample) \(direction)")
+            let extended = frame.lengthField == 127 ? "websocket.payload_length_ext_64" : "websocket.payload_length_ext_16"
+            #expect(layer?.field(extended)?.value == .number(UInt64(frame.payloadLength)), "\(sample) \(direction)")
+            #expect(layer?.field("websocket.message_length")?.value == .number(UInt64(bigLength)), "\(sample) \(direction)")
+            #expect(layer?.source?.kind == .tcpStream(stream: theirs.stream, direction: direction), "\(sample) \(direction)")
+            #expect(layer?.source?.packets == frame.packets, "\(sample) \(direction)")
+            for packet in frame.packets.dropLast() {
+                #expect(run.webSocketLayers(packet).count == facts.framesCompleted(in: packet).count,
+                        "\(sample) packet \(packet) completes no frame of this message")
             }
         }
-        let plain = try Self.run("websocket-plain")
-        #expect(plain.webSocketLayers(73).first?.field("websocket.payload_length_ext_64")?.value == .number(70_000))
-        let deflate = try Self.run("websocket-deflate")
-        #expect(deflate.webSocketLayers(36).first?.field("websocket.payload_length_ext_16")?.value == .number(17_811))
-        #expect(deflate.webSocketLayers(53).first?.field("websocket.payload_length_ext_16")?.value == .number(17_811))
     }
 
-    /// One packet per message elsewhere: the packets tshark shows each WebSocket frame in.
-    @Test func singleFrameMessagesComeFromTheirPacket() throws {
-        let plain = try Self.run("websocket-plain")
-        #expect(plain.webSocket.filter { $0.content.frameCount == 1 && $0.content.length != 70_000 }.map(\.message.packets)
-                == [[8], [9], [16], [17], [18], [19], [20], [133], [134]])
-        let ipv6 = try Self.run("websocket-ipv6")
-        #expect(ipv6.webSocket.map(\.message.packets) == [[8], [9], [10], [11], [12], [14]])
-        let socketIO = try Self.run("socketio-upgrade")
-        #expect(socketIO.webSocket.map(\.message.packets)
-                == [[10], [11], [12], [13], [15], [16], [18], [19], [21], [23], [24], [26], [27], [28]])
+    /// Every WebSocket message comes from the packets tshark shows its frames in: one packet per
+    /// message, but for the fragmented and the 70000-byte ones.
+    @Test(arguments: ["websocket-plain", "websocket-deflate", "websocket-ipv6", "socketio-upgrade"])
+    func messagesComeFromThePacketsTsharkShows(sample: String) throws {
+        let run = try Self.run(sample)
+        let messages = try Self.facts(sample).websocket.messages
+        #expect(run.webSocket.map(\.message.packets) == messages.map(\.packets), "\(sample)")
+        #expect(run.webSocket.map(\.message.direction) == messages.map(\.direction), "\(sample)")
+        #expect(run.webSocket.map(\.content.opcode.name) == messages.map(\.opcode), "\(sample)")
+        #expect(run.webSocket.map(\.content.frameCount) == messages.map(\.frames.count), "\(sample)")
+        #expect(run.webSocket.map(\.content.wireLength) == messages.map { UInt64($0.payloadLength) }, "\(sample)")
     }
 
     /// websocket-ipv6: the server starts the close (1001 "going away"), the client echoes it.
     @Test func ipv6ServerCloseIsEchoed() throws {
         let run = try Self.run("websocket-ipv6")
+        let facts = try Self.facts("websocket-ipv6")
+        let sent = (try Self.expected("websocket-ipv6").messages ?? []).filter { $0.opcode == "close" }
+        #expect(sent.map(\.from) == ["server", "client"])
         let closes = run.webSocket.filter { $0.content.opcode == .close }
-        #expect(closes.map(\.message.direction) == [.server, .client])
-        #expect(closes.map { $0.content.close?.code?.rawValue } == [1001, 1001])
-        #expect(closes.map { $0.content.close?.reason } == ["going away", "going away"])
-        #expect(closes.map { $0.content.wireLength } == [12, 12])
-        #expect(run.webSocketLayers(12).first?.field("websocket.payload.close.status_code")?.value == .number(1001))
-        #expect(run.webSocketLayers(14).first?.field("websocket.payload.close.reason")?.value == .text("going away"))
+        #expect(closes.map(\.message.direction) == sent.compactMap { Direction(rawValue: $0.from) })
+        #expect(closes.map { $0.content.close?.code?.rawValue } == sent.map { $0.closeCode.map { UInt16($0) } })
+        #expect(closes.map { $0.content.close?.reason } == sent.map(\.closeReason))
+        #expect(closes.map { $0.content.wireLength } == sent.map { UInt64($0.length) })
+        // Each close frame's layer, on the packet tshark shows it in.
+        let closeFrames = facts.websocket.messages.filter { $0.opcode == "close" }.flatMap { facts.websocket.frames(of: $0) }
+        #expect(closeFrames.count == sent.count)
+        for (frame, entry) in zip(closeFrames, sent) {
+            let layer = run.webSocketLayer(frame, facts)
+            let code = try #require(entry.closeCode), reason = try #require(entry.closeReason)
+            #expect(layer?.field("websocket.payload.close.status_code")?.value == .number(UInt64(code)), "packet \(frame.packet)")
+            #expect(layer?.field("websocket.payload.close.reason")?.value == .text(reason), "packet \(frame.packet)")
+        }
     }
 
     /// websocket-deflate: RSV1 on every data message, never on control frames, in both directions.
     @Test func deflateMarksEveryDataMessageCompressed() throws {
         let run = try Self.run("websocket-deflate")
+        let facts = try Self.facts("websocket-deflate")
+        let expected = try Self.expected("websocket-deflate").messages ?? []
+        #expect(expected.allSatisfy { ($0.compressed == true) == ["text", "binary"].contains($0.opcode) })
         let messages = run.webSocket.map(\.content)
-        #expect(messages.count == 12)
-        #expect(messages.filter(\.compressed).map(\.opcode.name)
-                == ["text", "text", "text", "text", "binary", "binary", "text", "text"])
-        #expect(messages.filter { !$0.compressed }.map(\.opcode.name) == ["ping", "pong", "close", "close"])
-        // The 101's layer says what was agreed.
-        #expect(run.packets[6]?.layer("http")?.field("websocket.handshake.permessage_deflate")?.value
-                == .text("client window 12 bits, server window 12 bits"))
+        #expect(messages.count == expected.count)
+        #expect(messages.filter(\.compressed).map(\.opcode.name) == expected.filter { $0.compressed == true }.map(\.opcode))
+        #expect(messages.filter { !$0.compressed }.map(\.opcode.name) == expected.filter { $0.compressed != true }.map(\.opcode))
+        // The 101's layer says what was agreed: the server's Sec-WebSocket-Extensions, with
+        // context takeover and 15-bit windows where it names none.
+        let response = try #require(facts.responses.first { $0.status == 101 })
+        let agreed = try #require(response.header("Sec-WebSocket-Extensions").first)
+        #expect(agreed.hasPrefix("permessage-deflate"))
+        #expect(!agreed.contains("no_context_takeover"), "the sample keeps its context")
+        let clientBits = CaptureFacts.parameter("client_max_window_bits", in: agreed) ?? "15"
+        let serverBits = CaptureFacts.parameter("server_max_window_bits", in: agreed) ?? "15"
+        #expect(run.packets[response.packet]?.layer("http")?.field("websocket.handshake.permessage_deflate")?.value
+                == .text("client window \(clientBits) bits, server window \(serverBits) bits"))
     }
 
-    /// http-keepalive: each response completes in the packet tshark shows it in, from the
-    /// segments tshark reassembles it from, and its `http.request_in` is tshark's:
-    /// `tshark -r Samples/http-keepalive.pcap -Y http -T fields -e frame.number -e http.request_in -e tcp.segment`.
+    /// The body framing osiscope reports for a response the aiohttp server logged with `framing`
+    /// (Samples/peers/http_server.py): a HEAD answer and a 304 have no body whatever their headers say.
+    static func framing(_ logged: String, bodyLength: Int) -> HTTPBodyFraming? {
+        switch logged {
+        case "content-length": return .contentLength(Int64(bodyLength))
+        case "chunked": return .chunked
+        case "none (304)", "content-length (HEAD: no body)": return HTTPBodyFraming.none
+        default: return nil
+        }
+    }
+
+    /// http-keepalive: each message completes in the packet tshark shows it in, from the segments
+    /// tshark reassembles it from, and a response's `http.request_in` and chunk count are
+    /// tshark's (the capture facts).
     @Test func keepaliveMessagesComeFromTsharksPackets() throws {
         let run = try Self.run("http-keepalive")
+        let facts = try Self.facts("http-keepalive")
+        let logged = try Self.expected("http-keepalive").responses ?? []
         let requests = run.http.filter { $0.content.direction == .client }
         let responses = run.http.filter { $0.content.direction == .server }
-        #expect(requests.map(\.message.packets) == [[4], [8], [16], [18], [20], [22]])
-        #expect(responses.map(\.message.packets) == [[6], [9, 10, 12, 13, 15], [17], [19], [21], [23, 24, 25, 26]])
-        let requestIn: [Int: UInt64] = [6: 4, 15: 8, 17: 16, 19: 18, 21: 20, 26: 22]
-        for (packet, request) in requestIn {
-            #expect(run.packets[packet]?.layer("http")?.field("http.request_in")?.value == .number(request), "packet \(packet)")
+        #expect(requests.map(\.message.packets) == facts.requests.map(\.packets))
+        #expect(responses.map(\.message.packets) == facts.responses.map(\.packets))
+        #expect(requests.map { $0.message.packets.last ?? -1 } == facts.requests.map(\.packet))
+        #expect(responses.map { $0.message.packets.last ?? -1 } == facts.responses.map(\.packet))
+        #expect(facts.responses.count == logged.count)
+        for response in facts.responses {
+            let requestIn = try #require(response.requestIn, "packet \(response.packet)")
+            let layer = run.packets[response.packet]?.layer("http")
+            #expect(layer?.field("http.request_in")?.value == .number(UInt64(requestIn)), "packet \(response.packet)")
+            if let chunks = response.chunks {
+                #expect(layer?.field("http.chunk_count")?.value == .number(UInt64(chunks)), "packet \(response.packet)")
+            }
         }
-        #expect(run.packets[15]?.layer("http")?.field("http.chunk_count")?.value == .number(3))
-        #expect(responses.map { $0.content.framing }
-                == [.contentLength(17), .chunked, .none, .none, .contentLength(41), .contentLength(5000)])
+        #expect(facts.responses.contains { $0.chunks != nil }, "the chunked response")
+        let framings = try logged.map { entry in
+            try #require(Self.framing(entry.framing ?? "", bodyLength: entry.bodyLength), "framing \(entry.framing ?? "none logged")")
+        }
+        #expect(responses.map { $0.content.framing } == framings)
     }
 
     /// socketio-upgrade: an Engine.IO polling handshake (GET, 200 with the OPEN packet), then an
@@ -380,35 +467,49 @@ import OsiscopeTestSupport
     /// Engine.IO/Socket.IO text packets (shown as text; Socket.IO itself is not decoded yet).
     @Test func socketIOPollingHandshakeThenUpgrade() throws {
         let run = try Self.run("socketio-upgrade")
-        let expected = try #require(try Self.expected("socketio-upgrade").http)
-        #expect(run.messages.allSatisfy { $0.stream == 0 }, "one TCP connection")
+        let facts = try Self.facts("socketio-upgrade")
+        let file = try Self.expected("socketio-upgrade")
+        let expected = try #require(file.http)
+        let sent = file.messages ?? []
+        let connection = try #require(facts.tcp.first)
+        #expect(facts.tcp.count == 1)
+        #expect(run.messages.allSatisfy { $0.stream == connection.stream }, "one TCP connection")
         let http = run.http
-        #expect(http.map(\.message.packets) == [[4], [6], [8], [9]])
+        #expect(http.map(\.message.packets) == facts.http.map(\.packets))
         #expect(http.map { $0.content.head.kind } == [.request, .response, .request, .response])
-        let polling = try #require(http.first?.content)
+        try #require(http.count == 4 && facts.http.count == 4 && expected.requests.count == 2 && expected.responses.count == 2)
+        let polling = http[0].content
         #expect(polling.head.uri?.hasPrefix("/socket.io/?transport=polling&EIO=4&t=") == true)
+        #expect(polling.head.uri == expected.requests[0].uri)
         let open = http[1].content
-        #expect(open.head.status == 200)
-        #expect(open.head.headers.values("Content-Type") == ["text/plain; charset=UTF-8"])
+        #expect(open.head.status == expected.responses[0].status)
+        #expect(open.head.headers.values("Content-Type") == facts.http[1].header("Content-Type"))
         let openText = String(decoding: open.body, as: UTF8.self)
         #expect(openText == expected.responses[0].body)
-        #expect(openText.hasPrefix("0{\"sid\":\"sdzyD9k5FuB9CxaMAAAA\",\"upgrades\":[\"websocket\"]"))
+        // The OPEN packet gives the session id the client then upgrades with.
+        let upgradeURI = expected.requests[1].uri
+        let sid = try #require(URLComponents(string: upgradeURI)?.queryItems?.first { $0.name == "sid" }?.value)
+        #expect(openText.hasPrefix("0{\"sid\":\"\(sid)\",\"upgrades\":[\"websocket\"]"))
         let upgrade = http[2].content
-        #expect(upgrade.head.uri == "/socket.io/?transport=websocket&EIO=4&sid=sdzyD9k5FuB9CxaMAAAA&t=1795614502.250767")
+        #expect(upgrade.head.uri == upgradeURI)
         #expect(upgrade.head.headers.values("Upgrade") == ["websocket"])
         let switching = http[3].content
         #expect(switching.head.status == 101)
+        #expect(switching.head.status == expected.responses[1].status)
         #expect(switching.answers == 1)
+        #expect(switching.head.reason == facts.http[3].reason)
         #expect(switching.head.reason == "Switching Protocols")
-        let layer = try #require(run.packets[9]?.layer("http"))
+        let layer = try #require(run.packets[facts.http[3].packet]?.layer("http"))
         #expect(layer.field("websocket.handshake.accept_ok")?.value == .flag(true))
         #expect(layer.field("websocket.handshake.permessage_deflate") == nil, "no extension negotiated")
         // After the 101 everything is WebSocket, in wire order; Engine.IO types are the first character.
         let texts = run.webSocket.compactMap { $0.content.opcode == .text ? $0.content.text : nil }
-        #expect(texts.map { $0.prefix(1) } == ["2", "3", "5", "4", "6", "4", "4", "4", "4", "4", "4"])
+        #expect(texts == sent.compactMap { $0.opcode == "text" ? $0.text : nil })
         #expect(texts.contains("421[\"chat\",\"hello\",{\"n\":1}]"))
         let attachment = try #require(run.webSocket.first { $0.content.opcode == .binary })
-        #expect(attachment.content.payload == [1, 2, 3])
-        #expect(attachment.message.packets == [24])
+        let attachmentSent = try #require(sent.first { $0.opcode == "binary" })
+        #expect(Self.hex(attachment.content.payload) == attachmentSent.dataHex)
+        #expect(attachment.content.payload == [1, 2, 3]) // the Socket.IO client's upload
+        #expect(attachment.message.packets == facts.websocket.messages.first { $0.opcode == "binary" }?.packets)
     }
 }

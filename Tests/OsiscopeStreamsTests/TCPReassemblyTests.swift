@@ -1,5 +1,6 @@
 import Testing
 import OsiscopeCapture
+import OsiscopeTestSupport
 import OsiscopeWire
 @testable import OsiscopeStreams
 
@@ -7,6 +8,11 @@ import OsiscopeWire
 @Suite struct TCPReassemblyTests {
     /// websocket-plain.pcapng: one connection, with a 70000-byte message each way.
     static let sample = "websocket-plain.pcapng"
+
+    /// What tshark says of the connection (the "capture" key of the sample's expected file).
+    func connection() throws -> CaptureFacts.TCPStream {
+        try #require(try SampleFiles.capture(Self.sample).tcp.first)
+    }
 
     func inOrder() throws -> (packets: [CapturedPacket], streams: SampleStreams.Reassembled) {
         let packets = try SampleStreams.packets(Self.sample)
@@ -20,9 +26,10 @@ import OsiscopeWire
 
     @Test func inOrderCaptureGivesBothStreamsWhole() throws {
         let (_, streams) = try inOrder()
-        // The recording's byte counts (tshark -z follow,tcp,raw,0): the handshake and echoed messages.
-        #expect(streams.bytes[.client]!.count == 70_343)
-        #expect(streams.bytes[.server]!.count == 70_306)
+        // The recording's byte counts as tshark counts them: the handshake and echoed messages.
+        let facts = try connection()
+        #expect(streams.bytes[.client]!.count == facts.payloadBytes.client)
+        #expect(streams.bytes[.server]!.count == facts.payloadBytes.server)
         #expect(streams.gaps[.client]!.isEmpty && streams.gaps[.server]!.isEmpty)
         #expect(streams.finished == [.client, .server])
         #expect(streams.misplacedChunks == 0)
@@ -80,7 +87,8 @@ import OsiscopeWire
         var sequence = packets
         sequence.remove(at: lost)
         let streams = SampleStreams.reassemble(sequence)
-        let direction: Direction = lostPacket.transport!.source.port == 40001 ? .client : .server
+        let clientPort = try #require(try connection().clientPort)
+        let direction: Direction = lostPacket.transport!.source.port == clientPort ? .client : .server
         let length = Int64(lostPacket.transport!.tcp!.payloadLength)
         #expect(streams.gaps[direction]!.count == 1)
         #expect(streams.gaps[direction]!.first!.count == length)
@@ -91,7 +99,11 @@ import OsiscopeWire
 
     @Test func aCaptureThatStartsMidConnectionCountsFromTheFirstByteSeen() throws {
         let (packets, reference) = try inOrder()
-        let streams = SampleStreams.reassemble(Array(packets.dropFirst(3))) // No SYN, SYN/ACK or ACK.
+        // Start at the first packet with payload: no SYN, SYN/ACK or handshake ACK.
+        let start = try #require(dataIndices(packets).first)
+        let synPackets = try connection().synPackets
+        #expect(!synPackets.isEmpty && synPackets.allSatisfy { $0 < packets[start].number })
+        let streams = SampleStreams.reassemble(Array(packets[start...]))
         #expect(streams.bytes == reference.bytes)
         #expect(streams.misplacedChunks == 0)
     }
@@ -135,9 +147,10 @@ import OsiscopeWire
         var sequence = packets
         sequence.remove(at: lost)
         // Drop the server's acknowledgments so only the limit can release the waiting bytes.
+        let clientPort = try #require(try connection().clientPort)
         sequence = sequence.filter { packet in
             let tcp = PacketDecoder.decode(packet).transport!.tcp!
-            return !(PacketDecoder.decode(packet).transport!.source.port != 40001 && tcp.payloadLength == 0)
+            return !(PacketDecoder.decode(packet).transport!.source.port != clientPort && tcp.payloadLength == 0)
         }
         let streams = SampleStreams.reassemble(sequence) { $0.maximumPendingBytes = 10_000 }
         #expect(streams.gaps[.client]!.count == 1)

@@ -1,3 +1,5 @@
+import Foundation
+import OsiscopeTestSupport
 import OsiscopeWire
 import Testing
 @testable import OsiscopeStreams
@@ -49,13 +51,13 @@ struct WebSocketHandshakeTests {
     /// 0xb3 0x7a 0x4f 0x2c 0xc0 0x62 0x4f 0x16 0x90 0xf6 0x46 0x06 0xcf 0x38 0x59 0x45 0xb2 0xbe 0xc4 0xea.
     @Test func acceptValueFromKey() {
         #expect(WebSocketHandshake.acceptValue(forKey: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
-        #expect(Base64.decode("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") == [
+        #expect(Data(base64Encoded: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=").map { Array($0) } == [
             0xB3, 0x7A, 0x4F, 0x2C, 0xC0, 0x62, 0x4F, 0x16, 0x90, 0xF6,
             0x46, 0x06, 0xCF, 0x38, 0x59, 0x45, 0xB2, 0xBE, 0xC4, 0xEA,
         ])
-        #expect(Base64.encode(utf8("the sample nonce")) == "dGhlIHNhbXBsZSBub25jZQ==")
-        #expect(Base64.decode("dGhlIHNhbXBsZSBub25jZQ=") == nil)
-        #expect(Base64.decode("dGhl*HNhbXBsZSBub25jZQ==") == nil)
+        #expect(Data(utf8("the sample nonce")).base64EncodedString() == "dGhlIHNhbXBsZSBub25jZQ==")
+        #expect(Data(base64Encoded: "dGhlIHNhbXBsZSBub25jZQ=").map { Array($0) } == nil)
+        #expect(Data(base64Encoded: "dGhl*HNhbXBsZSBub25jZQ==").map { Array($0) } == nil)
     }
 
     @Test func acceptMismatch() {
@@ -147,11 +149,16 @@ struct WebSocketHandshakeTests {
         #expect(refused.diagnostics.first?.message.contains("13, 8") == true)
     }
 
-    /// The negotiation recorded in Samples/websocket-deflate.pcap (websockets 17.4).
+    /// The negotiation recorded in Samples/websocket-deflate.pcap (websockets 17.4): the offer
+    /// "permessage-deflate; client_max_window_bits" and the answer
+    /// "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12", read from the
+    /// capture (its capture facts).
     @Test func permessageDeflateFromTheSample() throws {
-        let request = Self.request + [HTTPHeader("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")]
-        let response = Self.response + [HTTPHeader(
-            "Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12")]
+        let facts = try SampleFiles.capture("websocket-deflate")
+        let offer = try #require(facts.requests.first?.header("Sec-WebSocket-Extensions").first)
+        let answer = try #require(facts.responses.first { $0.status == 101 }?.header("Sec-WebSocket-Extensions").first)
+        let request = Self.request + [HTTPHeader("Sec-WebSocket-Extensions", offer)]
+        let response = Self.response + [HTTPHeader("Sec-WebSocket-Extensions", answer)]
         let handshake = WebSocketHandshake(request: request, status: 101, response: response)
         #expect(handshake.diagnostics.isEmpty)
         #expect(handshake.offeredExtensions == [WebSocketExtension(

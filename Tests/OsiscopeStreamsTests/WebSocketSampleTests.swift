@@ -1,11 +1,13 @@
 import Foundation
 import OsiscopeCapture
+import OsiscopeTestSupport
 import OsiscopeWire
 import Testing
 @testable import OsiscopeStreams
 
 /// The recorded samples (Samples/websocket-*.md): every message the peers sent, checked
-/// against the client's own log (`*.expected.json`).
+/// against the client's own log (`*.expected.json`); ports, frame headers and the negotiation
+/// come from the capture facts of the same files (`CaptureFacts`).
 struct WebSocketSampleTests {
     static let samples = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -65,11 +67,22 @@ struct WebSocketSampleTests {
         var server: DecodeRun
     }
 
+    /// The port the sample's client used (its connection as tshark sees it).
+    static func clientPort(_ name: String) throws -> UInt16 {
+        try #require(try SampleFiles.capture(name).tcp.first?.clientPort, "\(name): client port")
+    }
+
+    /// (opcode, FIN, 7-bit payload length) of each frame one side sent, as tshark shows them.
+    static func frameSummary(_ facts: CaptureFacts, _ direction: Direction) -> [[Int]] {
+        facts.websocket.frames.filter { $0.direction == direction }.map { [$0.opcode, $0.fin ? 1 : 0, $0.lengthField] }
+    }
+
     static func decodeSample(_ name: String, clientPort: UInt16, randomSplits: Bool = false) throws -> Decoded {
         let (client, server) = try load(name, clientPort: clientPort)
         let (requestLine, requestHeaders, requestLength) = try head(client.bytes)
         let (statusLine, responseHeaders, responseLength) = try head(server.bytes)
-        #expect(requestLine.hasPrefix("GET /echo "))
+        let request = try #require(try SampleFiles.capture(name).requests.first)
+        #expect(requestLine == "\(request.method ?? "?") \(request.uri ?? "?") HTTP/1.1")
         let status = try #require(Int(statusLine.split(separator: " ")[1]))
         let handshake = WebSocketHandshake(
             request: requestHeaders, method: "GET", status: status, response: responseHeaders,
@@ -139,53 +152,68 @@ struct WebSocketSampleTests {
     }
 
     @Test func plainSample() throws {
+        let facts = try SampleFiles.capture("websocket-plain")
+        let clientPort = try Self.clientPort("websocket-plain")
+        let entry = try #require(try Self.expected("websocket-plain.expected.json").first { $0["fragments"] != nil })
+        let sentFragments = try #require(entry["fragments"] as? [String])
+        // The 70000-byte message: one frame with a 64-bit length (tshark's reading of it).
+        let bigFrame = try #require(facts.websocket.frames.first { $0.direction == .client && $0.lengthField == 127 })
         for randomSplits in [false, true] {
-            let decoded = try Self.decodeSample("websocket-plain.pcapng", clientPort: 40001, randomSplits: randomSplits)
+            let decoded = try Self.decodeSample("websocket-plain.pcapng", clientPort: clientPort, randomSplits: randomSplits)
             #expect(decoded.handshake.diagnostics.isEmpty)
             #expect(decoded.handshake.acceptMatches)
             #expect(decoded.handshake.perMessageDeflate == nil)
             try Self.compare(decoded, with: "websocket-plain.expected.json")
             #expect(decoded.client.allDiagnosticKeys.isEmpty)
             #expect(decoded.server.allDiagnosticKeys.isEmpty)
-            #expect(Self.frameSummary(decoded.client) == [[1, 1, 16], [1, 0, 9], [0, 0, 9], [0, 0, 10], [0, 1, 0],
-                                                          [2, 1, 16], [9, 1, 6], [1, 1, 127], [8, 1, 17]])
-            #expect(Self.frameSummary(decoded.server) == [[1, 1, 16], [1, 1, 28], [2, 1, 16], [10, 1, 6],
-                                                          [1, 1, 127], [8, 1, 17]])
-            let big = try #require(decoded.client.frames.first { $0.payloadLength == 70000 })
-            #expect(big.extendedLength64 == 70000)
-            #expect(big.frameRange.count == 70014)
+            #expect(Self.frameSummary(decoded.client) == Self.frameSummary(facts, .client))
+            #expect(Self.frameSummary(decoded.server) == Self.frameSummary(facts, .server))
+            let big = try #require(decoded.client.frames.first { $0.payloadLength == UInt64(bigFrame.payloadLength) })
+            #expect(big.extendedLength64 == UInt64(bigFrame.payloadLength))
+            #expect(big.frameRange == bigFrame.range) // 2 + 8 + 4 header bytes and the payload
             #expect(decoded.client.frames.allSatisfy { $0.masked })
             #expect(!decoded.server.frames.contains { $0.masked })
-            let fragmented = try #require(decoded.client.messages.first { $0.frameCount == 4 })
-            #expect(fragmented.frameRanges.count == 4)
+            let fragmented = try #require(decoded.client.messages.first { $0.frameCount == sentFragments.count })
+            #expect(fragmented.frameRanges.count == sentFragments.count)
             let fragments = decoded.client.frames.filter { fragmented.frameRanges.contains($0.frameRange) }
-            #expect(fragments.map { String(decoding: $0.payload, as: UTF8.self) } == ["frag-one ", "frag-two ", "frag-three", ""])
+            #expect(fragments.map { String(decoding: $0.payload, as: UTF8.self) } == sentFragments)
         }
     }
 
     @Test func deflateSample() throws {
+        let facts = try SampleFiles.capture("websocket-deflate")
+        let clientPort = try Self.clientPort("websocket-deflate")
+        // What the server agreed to (its Sec-WebSocket-Extensions), and the compressed big message.
+        let response = try #require(facts.responses.first { $0.status == 101 })
+        let agreed = try #require(response.header("Sec-WebSocket-Extensions").first)
+        let agreedSettings = PerMessageDeflateSettings(
+            serverNoContextTakeover: agreed.contains("server_no_context_takeover"),
+            clientNoContextTakeover: agreed.contains("client_no_context_takeover"),
+            serverMaxWindowBits: CaptureFacts.parameter("server_max_window_bits", in: agreed).flatMap { Int($0) },
+            clientMaxWindowBits: CaptureFacts.parameter("client_max_window_bits", in: agreed).flatMap { Int($0) })
+        let bigFrame = try #require(facts.websocket.frames.first { $0.direction == .server && $0.lengthField == 126 })
         for randomSplits in [false, true] {
-            let decoded = try Self.decodeSample("websocket-deflate.pcap", clientPort: 40002, randomSplits: randomSplits)
+            let decoded = try Self.decodeSample("websocket-deflate.pcap", clientPort: clientPort, randomSplits: randomSplits)
             #expect(decoded.handshake.diagnostics.isEmpty)
             let settings = try #require(decoded.handshake.perMessageDeflate)
-            #expect(settings == PerMessageDeflateSettings(serverMaxWindowBits: 12, clientMaxWindowBits: 12))
+            #expect(settings == agreedSettings)
+            #expect(settings.serverMaxWindowBits != nil && settings.clientMaxWindowBits != nil, "the sample's 12-bit windows")
             try Self.compare(decoded, with: "websocket-deflate.expected.json")
             #expect(decoded.client.allDiagnosticKeys.isEmpty)
             #expect(decoded.server.allDiagnosticKeys.isEmpty)
-            #expect(Self.frameSummary(decoded.client) == [[1, 1, 18], [1, 0, 15], [0, 0, 12], [0, 0, 12], [0, 1, 1],
-                                                          [2, 1, 18], [9, 1, 6], [1, 1, 126], [8, 1, 17]])
-            #expect(Self.frameSummary(decoded.server) == [[1, 1, 18], [1, 1, 22], [2, 1, 18], [10, 1, 6],
-                                                          [1, 1, 126], [8, 1, 17]])
-            #expect(decoded.client.frames.map(\.rsv1) == [true, true, false, false, false, true, false, true, false])
+            #expect(Self.frameSummary(decoded.client) == Self.frameSummary(facts, .client))
+            #expect(Self.frameSummary(decoded.server) == Self.frameSummary(facts, .server))
+            #expect(decoded.client.frames.map(\.rsv1) == facts.websocket.frames.filter { $0.direction == .client }.map(\.rsv1))
+            #expect(decoded.server.frames.map(\.rsv1) == facts.websocket.frames.filter { $0.direction == .server }.map(\.rsv1))
             let big = try #require(decoded.server.frames.first { $0.payloadLengthField == 126 })
-            #expect(big.extendedLength16 == 17811)
+            #expect(big.extendedLength16 == UInt16(bigFrame.payloadLength))
         }
     }
 
     /// The deflate sample without its handshake: the guess says WebSocket with RSV1, and
     /// decoding with context takeover gives every message.
     @Test func deflateSampleGuessedWithoutHandshake() throws {
-        let (client, server) = try Self.load("websocket-deflate.pcap", clientPort: 40002)
+        let (client, server) = try Self.load("websocket-deflate.pcap", clientPort: try Self.clientPort("websocket-deflate"))
         let clientStart = try Self.head(client.bytes).2
         let serverStart = try Self.head(server.bytes).2
         let guess = WebSocketGuess.examine(client: client.bytes[clientStart...], server: server.bytes[serverStart...])
@@ -201,6 +229,14 @@ struct WebSocketSampleTests {
             #expect(run.allDiagnosticKeys.isEmpty)
             texts += run.messages.filter { $0.opcode == .text }.compactMap(\.text).map { String($0.prefix(8)) }
         }
-        #expect(texts == ["Hello, o", "frag-one", "000000 0", "Hello, o", "frag-one", "000000 0"])
+        // The text messages the peers logged, client's then server's: "Hello, o", "frag-one", "000000 0", …
+        let sent = try Self.expected("websocket-deflate.expected.json").filter { $0["opcode"] as? String == "text" }
+        let wanted = try [Direction.client, .server].flatMap { direction in
+            try sent.filter { $0["from"] as? String == direction.rawValue }.map { entry -> String in
+                let text = try #require(entry["text"] as? String ?? entry["text_prefix"] as? String)
+                return String(text.prefix(8))
+            }
+        }
+        #expect(texts == wanted)
     }
 }

@@ -138,6 +138,21 @@ public struct CaptureFacts: Decodable, Sendable {
     public var requests: [HTTP] { http.filter(\.isRequest) }
     public var responses: [HTTP] { http.filter { !$0.isRequest } }
 
+    /// The WebSocket frames tshark shows in a packet (those the packet completes), in stream order.
+    public func framesCompleted(in packet: Int) -> [Frame] { websocket.frames.filter { $0.packet == packet } }
+
+    /// The WebSocket messages with more than one frame.
+    public var fragmentedMessages: [Message] { websocket.messages.filter { $0.frames.count > 1 } }
+
+    /// A parameter's value in a header such as Sec-WebSocket-Extensions: "12" for
+    /// server_max_window_bits in "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12"
+    /// (quotes removed); nil when the parameter is absent or has no value.
+    public static func parameter(_ name: String, in header: String) -> String? {
+        header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix(name + "=") }
+            .map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+    }
+
     /// The port of "127.0.0.1:40000" or "[::1]:40003".
     public static func port(of endpoint: String) -> UInt16? {
         guard let colon = endpoint.lastIndex(of: ":") else { return nil }

@@ -89,7 +89,6 @@ public struct DecoderContext {
     public let packet: Int?
     /// Its capture time, or the last packet's at the end.
     public let time: Timestamp
-    public let options: StreamOptions
     /// False when nobody shows packets: decoders skip their layer records.
     public let wantsLayers: Bool
     public let sources: any StreamSources
@@ -100,12 +99,10 @@ public struct DecoderContext {
     /// Set by a decoder that hands its connection to another (HTTP after `101`).
     public internal(set) var replacement: (any ConnectionDecoder)?
 
-    init(stream: Int, packet: Int?, time: Timestamp, options: StreamOptions, wantsLayers: Bool,
-         sources: any StreamSources) {
+    init(stream: Int, packet: Int?, time: Timestamp, wantsLayers: Bool, sources: any StreamSources) {
         self.stream = stream
         self.packet = packet
         self.time = time
-        self.options = options
         self.wantsLayers = wantsLayers
         self.sources = sources
     }

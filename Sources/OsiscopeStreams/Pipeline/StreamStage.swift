@@ -76,7 +76,7 @@ final class StreamStage {
     }
 
     private func makeContext(_ connection: Connection, packet: Int?, time: Timestamp) -> DecoderContext {
-        DecoderContext(stream: connection.summary.stream, packet: packet, time: time, options: options,
+        DecoderContext(stream: connection.summary.stream, packet: packet, time: time,
                        wantsLayers: packet != nil && wants.contains(.packets), sources: connection)
     }
 

@@ -17,10 +17,19 @@ final class WebSocketConnectionDecoder: ConnectionDecoder {
     private var decoders: DirectionPair<WebSocketStreamDecoder>
     private let handshake: WebSocketHandshake?
     private let guessed: Bool
+    private let setup: DecoderSetup
+    /// The path of the upgrade request, which may choose a payload decoder (Engine.IO's
+    /// `/socket.io/`); nil without a captured handshake.
+    private let path: String?
+    /// The decoder of the messages' payloads, once the table chose one.
+    private var payloadDecoder: (any PayloadDecoder)?
+    private var payloadDecoderChosen = false
 
     init(_ setup: DecoderSetup) {
         let limit = setup.options.maximumMessageBytes
         guessed = setup.guessed
+        self.setup = setup
+        path = (setup.hint as? HTTPUpgrade)?.request?.head.uri
         if let upgrade = setup.hint as? HTTPUpgrade {
             let handshake = WebSocketHandshake(
                 request: upgrade.request?.head.headers ?? [], method: upgrade.request?.head.method,
@@ -56,6 +65,7 @@ final class WebSocketConnectionDecoder: ConnectionDecoder {
     func finish(_ context: inout DecoderContext) {
         report(decoders.client.finish(), .client, &context)
         report(decoders.server.finish(), .server, &context)
+        payloadDecoder?.finish(&context)
     }
 
     private func report(_ output: WebSocketStreamDecoder.Output, _ direction: Direction, _ context: inout DecoderContext) {
@@ -72,11 +82,29 @@ final class WebSocketConnectionDecoder: ConnectionDecoder {
         }
         for message in output.messages {
             let frames = context.source(for: message.frameRanges, direction)
-            context.complete(ApplicationMessage(stream: context.stream, direction: direction,
-                                                source: Self.payloadSource(of: message, frames), wire: frames,
-                                                timestamp: context.time, content: .websocket(message)))
+            let carried = ApplicationMessage(stream: context.stream, direction: direction,
+                                             source: Self.payloadSource(of: message, frames), wire: frames,
+                                             timestamp: context.time, content: .websocket(message))
+            context.complete(carried)
+            if message.opcode == .text || message.opcode == .binary {
+                handOn(CarriedPayload(direction: direction, bytes: message.payload, source: carried.source, carrier: carried),
+                       &context)
+            }
         }
         for diagnostic in output.diagnostics { context.diagnose(diagnostic, direction) }
+    }
+
+    /// Data messages go to the payload decoder the table chooses: by the agreed subprotocol,
+    /// by the upgrade request's path, or by a heuristic on the first message.
+    private func handOn(_ payload: CarriedPayload, _ context: inout DecoderContext) {
+        if !payloadDecoderChosen {
+            payloadDecoderChosen = true
+            let table = setup.options.decoders
+            let row = handshake?.chosenProtocol.flatMap(table.payloadRow(forSubprotocol:))
+                ?? path.flatMap(table.payloadRow(forPath:)) ?? table.payloadRow(judging: payload)
+            payloadDecoder = row?.make(setup)
+        }
+        payloadDecoder?.decode(payload, &context)
     }
 
     /// The message's bytes as the application sent them: its frames' payloads joined and
