@@ -10,7 +10,7 @@ public struct RegistryView: Sendable {
     public func render(_ registry: ProtocolRegistry) -> String {
         var lines = [style.color(style.bold("\(registry.name) · Layer \(registry.osi.rawValue) · \(registry.title)"),
                                  TerminalStyle.color(forOSI: registry.osi.rawValue))]
-        let width = (registry.fields.map(\.descriptor.key.count) + registry.diagnostics.map(\.key.count)).max() ?? 0
+        let width = registry.fields.map(\.descriptor.key.count).max() ?? 0
         for row in registry.fields {
             var place = ""
             if let range = row.place { place = range.count == 1 ? "byte \(range.lowerBound)" : "bytes \(range.lowerBound)–\(range.upperBound - 1)" }
@@ -19,8 +19,11 @@ public struct RegistryView: Sendable {
                          + (place.isEmpty ? "" : "  " + style.dim("[\(place)]")))
             lines.append("  " + String(repeating: " ", count: width) + "  " + style.dim(row.descriptor.blurb))
         }
+        if !registry.diagnostics.isEmpty { lines.append("  " + style.bold("Diagnostics")) }
+        let keyWidth = registry.diagnostics.map(\.key.count).max() ?? 0
         for diagnostic in registry.diagnostics {
-            lines.append("  " + diagnostic.key.padding(width) + "  " + diagnostic.severity.rawValue + ": " + diagnostic.summary)
+            lines.append("  " + diagnostic.key.padding(keyWidth) + "  " + diagnostic.severity.rawValue.padding(7) + " "
+                         + diagnostic.summary)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -116,3 +116,15 @@ import OsiscopeWire
         #expect(Collector.seen.allSatisfy { !$0.2.isEmpty })
     }
 }
+
+/// The registry view of `osiscope fields`, compared with reviewed golden files.
+@Suite struct RegistryViewGoldenTests {
+    @Test func webSocketRegistryPlainAndColoured() throws {
+        let registry = try #require(Registry.registry(named: "websocket"))
+        let plain = RegistryView().render(registry)
+        #expect(plain.hasPrefix("websocket · Layer 7 · WebSocket\n"))
+        try GoldenFile.check(plain, against: "websocket.fields.txt")
+        try GoldenFile.check(RegistryView(style: TerminalStyle(enabled: true)).render(registry), against: "websocket.fields.ansi")
+        try GoldenFile.check(RegistryView.json(registry).joined(separator: "\n") + "\n", against: "websocket.fields.json")
+    }
+}
