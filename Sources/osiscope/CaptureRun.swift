@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import OsiscopeCapture
 import OsiscopeStreams
@@ -33,9 +38,13 @@ struct StreamDecodingOptions: ParsableArguments {
 struct CaptureRun {
     let file: String
     let pipeline: PacketPipeline
+    /// Standard input or a FIFO: output is written as it is found, not when buffers fill.
+    let inputIsStream: Bool
 
     init(file: String, events: PipelineEvents, streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil) throws {
         self.file = file
+        var status = stat()
+        inputIsStream = file == "-" || (stat(file, &status) == 0 && status.st_mode & S_IFMT != S_IFREG)
         do {
             pipeline = PacketPipeline(source: try CaptureReader(path: file), events: events, streams: streams,
                                       streamBytesOf: streamBytesOf)

@@ -33,15 +33,22 @@ enum ExitStatus {
     static let usage = ExitCode(64)
 }
 
-/// Buffered standard output: one write per 64 KiB instead of one per line.
+/// Standard output, buffered (one write per 64 KiB) when reading a file into a pipe or file,
+/// and written as each piece is complete when a person watches (a terminal) or the input is
+/// itself a stream (`tcpdump -U -w - | osiscope messages -`).
 final class Output {
     private var buffer: [UInt8] = []
+    private let flushesEachWrite: Bool
 
-    init() { buffer.reserveCapacity(1 << 16) }
+    /// - Parameter inputIsStream: the capture comes from a pipe or standard input.
+    init(inputIsStream: Bool = false) {
+        flushesEachWrite = inputIsStream || isatty(STDOUT_FILENO) == 1
+        buffer.reserveCapacity(1 << 16)
+    }
 
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }
 
     func flush() {

@@ -30,7 +30,7 @@ struct Follow: ParsableCommand {
         let options = try streams.streamOptions()
         let run = try CaptureRun(file: file, events: messages ? .messages : .streamBytes, streams: options,
                                  streamBytesOf: stream)
-        let out = Output()
+        let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
         let list = MessageList(style: style)
         let view = FollowView(style: style, hex: hex)

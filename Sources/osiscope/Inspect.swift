@@ -52,7 +52,7 @@ struct Inspect: ParsableCommand {
             throw ExitStatus.usage
         }
         let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
-        let out = Output()
+        let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
         let tree = TreeRenderer(style: style, explain: explain)
         let dump = HexDump(style: style)

@@ -33,7 +33,7 @@ struct Messages: ParsableCommand {
 
     func run() throws {
         let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
-        let out = Output()
+        let out = Output(inputIsStream: run.inputIsStream)
         let list = MessageList(style: output.style)
         let damage = run.forEachEvent { event in
             guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }

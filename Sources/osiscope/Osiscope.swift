@@ -13,6 +13,7 @@ struct Osiscope: ParsableCommand {
         is damaged part-way (every packet before the damage is still shown); 64 bad arguments \
         or an invalid filter.
         """,
+        version: "0.3.0",
         subcommands: [Inspect.self, Streams.self, Follow.self, Messages.self, Fields.self]
     )
 }

@@ -18,7 +18,7 @@ struct Streams: ParsableCommand {
 
     func run() throws {
         let run = try CaptureRun(file: file, events: .connections, streams: try streams.streamOptions())
-        let out = Output()
+        let out = Output(inputIsStream: run.inputIsStream)
         var summaries: [ConnectionSummary] = []
         let damage = run.forEachEvent { event in
             guard case .connectionClosed(let summary) = event else { return true }

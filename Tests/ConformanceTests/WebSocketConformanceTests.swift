@@ -57,10 +57,6 @@ import OsiscopeWire
         var description: String { "\(file) packet \(packet) \(aspect.rawValue): \(reason)" }
     }
 
-    /// Longest text osiscope copies into a layer (`StreamLayers.payloadShown`); a longer text is
-    /// cut there and ends with "…". The messages view has the whole text.
-    static let textShown = 4096
-
     /// The packet that completes a sample's fragmented WebSocket message (its capture facts), or
     /// -1 when the facts are missing, which `everyExceptionIsStillNeeded` then reports.
     static func fragmentedMessageEnd(_ sample: String) -> Int {
@@ -187,15 +183,8 @@ import OsiscopeWire
         }
     }
 
-    /// Equal texts, or a text osiscope cut at `textShown` characters that begins tshark's.
-    static func textsMatch(_ ours: [String], _ theirs: [String]) -> Bool {
-        guard ours.count == theirs.count else { return false }
-        return zip(ours, theirs).allSatisfy { mine, reference in
-            if mine == reference { return true }
-            guard mine.count == textShown + 1, mine.hasSuffix("…") else { return false }
-            return reference.count > textShown && reference.hasPrefix(mine.dropLast())
-        }
-    }
+    /// Equal texts, whole: layers keep the whole text (views cut it for display).
+    static func textsMatch(_ ours: [String], _ theirs: [String]) -> Bool { ours == theirs }
 
     static func short(_ text: String) -> String { text.count > 60 ? String(text.prefix(60)) + "…(\(text.count))" : text }
 

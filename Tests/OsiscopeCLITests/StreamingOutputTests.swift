@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Output appears as it is found when the capture comes through a pipe, as from
+/// `tcpdump -U -w - | osiscope messages -`.
+@Suite struct StreamingOutputTests {
+    /// Half of a capture written into standard input, the pipe kept open: the first message
+    /// must come out before the writer closes.
+    @Test func firstMessageBeforeTheWriterCloses() throws {
+        let capture = try Data(contentsOf: CommandRunner.root.appendingPathComponent("Samples/http-keepalive.pcap"))
+        let whole = try CommandRunner.run(["messages", "Samples/http-keepalive.pcap", "--json"])
+        let firstLine = try #require(whole.output.split(separator: "\n").first.map(String.init))
+
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["messages", "-", "--json"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(capture.prefix(capture.count / 2))
+
+        // Read what comes out while the pipe stays open; a guard ends the wait should nothing come.
+        let received = ReceivedBytes()
+        let done = DispatchSemaphore(value: 0)
+        let reader = output.fileHandleForReading
+        DispatchQueue.global().async {
+            while !received.text.contains("\n") {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                received.append(chunk)
+            }
+            done.signal()
+        }
+        let arrived = done.wait(timeout: .now() + 60) == .success
+        #expect(arrived, "no line came out while the writer kept the pipe open")
+        #expect(process.isRunning, "osiscope is still waiting for the rest of the capture")
+        try input.fileHandleForWriting.close()
+        if !arrived { process.terminate() }
+        process.waitUntilExit()
+        #expect(received.text.split(separator: "\n").first.map(String.init) == firstLine)
+    }
+}
+
+/// Bytes read on another thread.
+final class ReceivedBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) {
+        lock.lock()
+        data.append(chunk)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
