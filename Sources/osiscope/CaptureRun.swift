@@ -40,6 +40,8 @@ struct CaptureRun {
     let pipeline: PacketPipeline
     /// Standard input or a FIFO: output is written as it is found, not when buffers fill.
     let inputIsStream: Bool
+    /// The file as messages name it.
+    var name: String { file == "-" ? "standard input" : file }
 
     init(file: String, events: PipelineEvents, streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil) throws {
         self.file = file
@@ -49,7 +51,7 @@ struct CaptureRun {
             pipeline = PacketPipeline(source: try CaptureReader(path: file), events: events, streams: streams,
                                       streamBytesOf: streamBytesOf)
         } catch let error as CaptureError {
-            printError("\(file): \(error)")
+            printError("\(file == "-" ? "standard input" : file): \(error)")
             throw ExitStatus.cannotRead
         }
     }
@@ -76,8 +78,17 @@ struct CaptureRun {
     func finish(_ damage: CaptureError?, output: Output) throws {
         output.flush()
         if let damage {
-            printError("\(file): damaged capture after packet \(pipeline.packetsRead): \(damage)")
+            printError("\(name): damaged capture after packet \(pipeline.packetsRead): \(damage)")
             throw ExitStatus.damaged
         }
+    }
+
+    /// A `--stream N` that names no stream of the capture is a usage error that says which exist.
+    func checkStream(_ stream: Int?) throws {
+        guard let stream, stream >= pipeline.tcpStreamCount else { return }
+        let count = pipeline.tcpStreamCount
+        let exist = count == 0 ? "the capture has no TCP streams" : count == 1 ? "the only stream is 0" : "streams are 0–\(count - 1)"
+        printError("\(name): there is no stream \(stream): \(exist) (see 'osiscope streams')")
+        throw ExitStatus.usage
     }
 }

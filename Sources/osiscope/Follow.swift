@@ -26,6 +26,10 @@ struct Follow: ParsableCommand {
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if hex && messages { throw ValidationError("--hex shows bytes; --messages shows messages: choose one") }
+    }
+
     func run() throws {
         let options = try streams.streamOptions()
         let run = try CaptureRun(file: file, events: messages ? .messages : .streamBytes, streams: options,
@@ -47,9 +51,10 @@ struct Follow: ParsableCommand {
             }
             return true
         }
-        if !seen && damage == nil {
-            printError("\(file): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
-        }
         try run.finish(damage, output: out)
+        try run.checkStream(stream)
+        if !seen {
+            printError("\(run.name): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
+        }
     }
 }

@@ -22,7 +22,8 @@ struct Inspect: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Show only packet N (packets count from 1).", valueName: "n"))
     var packet: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Show only packets in a range: A-B, A- or -B.", valueName: "range"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Show only packets in a range: A-B, A- or -B.", valueName: "range"))
     var packets: String?
 
     @Option(name: .customShort("f"), help: ArgumentHelp(
@@ -41,6 +42,11 @@ struct Inspect: ParsableCommand {
     @OptionGroup var streams: StreamDecodingOptions
 
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if packet != nil && packets != nil { throw ValidationError("--packet and --packets cannot be used together") }
+        if json && (hex || explain) { throw ValidationError("--hex and --explain apply to the tree view, not to --json") }
+    }
 
     func run() throws {
         let selection = try PacketSelection(packet: packet, packets: packets)
@@ -74,5 +80,10 @@ struct Inspect: ParsableCommand {
             return true
         }
         try run.finish(damage, output: out)
+        if shown == 0 && filter == nil && (packet != nil || packets != nil) {
+            let count = run.pipeline.packetsRead
+            printError("\(run.name): no packet in \(packet.map(String.init) ?? packets ?? ""): the capture has \(count) packet\(count == 1 ? "" : "s")")
+            throw ExitStatus.usage
+        }
     }
 }

@@ -31,6 +31,10 @@ struct Messages: ParsableCommand {
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if bodies && !json { throw ValidationError("--bodies adds bodies to the JSON output: use it with --json") }
+    }
+
     func run() throws {
         let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
@@ -45,5 +49,6 @@ struct Messages: ParsableCommand {
             return true
         }
         try run.finish(damage, output: out)
+        try run.checkStream(stream)
     }
 }

@@ -99,10 +99,11 @@ import Testing
         #expect(!result.output.contains("\u{1B}"))
     }
 
-    @Test func followNamesAnEmptyStream() throws {
+    /// A stream that does not exist is a usage error now (issue 7: "say what exists").
+    @Test func followNamesAMissingStream() throws {
         let result = try CommandRunner.run(["follow", "Samples/http-keepalive.pcap", "--stream", "7"])
-        #expect(result.status == 0)
-        #expect(result.errors.contains("stream 7 has no payload"))
+        #expect(result.status == 64)
+        #expect(result.errors.contains("there is no stream 7"))
     }
 
     @Test func decodeAsRejectsNonsense() throws {

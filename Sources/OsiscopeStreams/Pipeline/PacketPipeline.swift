@@ -16,6 +16,8 @@ public final class PacketPipeline {
     private var finished = false
     /// Packets read so far.
     public private(set) var packetsRead = 0
+    /// TCP streams numbered so far (`tcp.stream` runs from 0 to one less).
+    public var tcpStreamCount: Int { tracker.tcpCount }
     /// When the first packet was captured (views show times relative to it).
     public private(set) var firstTimestamp: Timestamp?
 
