@@ -64,6 +64,9 @@ public struct TCPSegmentInfo: Sendable, Equatable {
     public static let psh = UInt16(TCPFields.push.mask!), ack = UInt16(TCPFields.ack.mask!), urg = UInt16(TCPFields.urgent.mask!)
 
     public func has(_ flag: UInt16) -> Bool { flags & flag != 0 }
+
+    /// "SYN, ACK" for 0x012, lowest bit first, as Wireshark names them.
+    public static func flagNames(_ flags: UInt16) -> String { TCPFields.flagNames(flags) }
 }
 
 /// The transport-level identity of a packet, for conversation tracking.

@@ -19,16 +19,7 @@ struct Inspect: ParsableCommand {
     @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("Show only packet N (packets count from 1).", valueName: "n"))
-    var packet: Int?
-
-    @Option(name: .long, parsing: .unconditional,
-            help: ArgumentHelp("Show only packets in a range: A-B, A- or -B.", valueName: "range"))
-    var packets: String?
-
-    @Option(name: .customShort("f"), help: ArgumentHelp(
-        "Show only packets matching this BPF expression (tcpdump's filter language).", valueName: "bpf"))
-    var filter: String?
+    @OptionGroup var selection: PacketSelectionOptions
 
     @Flag(name: .long, help: "Add a hex and ASCII dump, each layer's bytes in its own colour.")
     var hex = false
@@ -44,19 +35,12 @@ struct Inspect: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if packet != nil && packets != nil { throw ValidationError("--packet and --packets cannot be used together") }
         if json && (hex || explain) { throw ValidationError("--hex and --explain apply to the tree view, not to --json") }
     }
 
     func run() throws {
-        let selection = try PacketSelection(packet: packet, packets: packets)
-        let packetFilter: PacketFilter?
-        do {
-            packetFilter = try filter.map { try PacketFilter(expression: $0) }
-        } catch let error as FilterError {
-            printError(error.description)
-            throw ExitStatus.usage
-        }
+        let chosen = try selection.selection()
+        let packetFilter = try selection.packetFilter()
         let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
@@ -66,8 +50,8 @@ struct Inspect: ParsableCommand {
         let damage = run.forEachEvent { event in
             guard case .packet(let packet) = event else { return true }
             let number = packet.packet.number
-            if selection.isPast(number) { return false }
-            guard selection.contains(number), packetFilter?.matches(packet.packet) ?? true else { return true }
+            if chosen.isPast(number) { return false }
+            guard chosen.contains(number), selection.matches(packet, packetFilter) else { return true }
             let decoded = packet.decoded()
             if json {
                 out.write(PacketJSON.encode(decoded) + "\n")
@@ -80,10 +64,7 @@ struct Inspect: ParsableCommand {
             return true
         }
         try run.finish(damage, output: out)
-        if shown == 0 && filter == nil && (packet != nil || packets != nil) {
-            let count = run.pipeline.packetsRead
-            printError("\(run.name): no packet in \(packet.map(String.init) ?? packets ?? ""): the capture has \(count) packet\(count == 1 ? "" : "s")")
-            throw ExitStatus.usage
-        }
+        try run.checkStream(selection.stream)
+        try selection.checkShown(shown, run)
     }
 }

@@ -1,0 +1,59 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OsiscopeCapture
+import OsiscopeStreams
+import OsiscopeViews
+
+struct Packets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One line per packet, as tshark shows by default: time, addresses, protocol, summary.",
+        discussion: """
+        The protocol column names the highest layer decoded, in its OSI layer's colour. Lines fit \
+        the terminal (COLUMNS, or the terminal's width); 'osiscope inspect' shows any packet whole.
+
+        Examples:
+          osiscope packets Samples/websocket-plain.pcapng
+          osiscope packets capture.pcap --stream 2 --packets 10-40
+        """)
+
+    @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
+    var file: String
+
+    @OptionGroup var selection: PacketSelectionOptions
+    @OptionGroup var streams: StreamDecodingOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let chosen = try selection.selection()
+        let filter = try selection.packetFilter()
+        let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
+        let out = Output(inputIsStream: run.inputIsStream)
+        let list = PacketList(style: output.style, width: terminalWidth())
+        var shown = 0
+        let damage = run.forEachEvent { event in
+            guard case .packet(let packet) = event else { return true }
+            let number = packet.packet.number
+            if chosen.isPast(number) { return false }
+            guard chosen.contains(number), selection.matches(packet, filter) else { return true }
+            if shown == 0 { out.write(list.header() + "\n") }
+            out.write(list.line(packet.decoded(), since: run.pipeline.firstTimestamp ?? packet.packet.timestamp) + "\n")
+            shown += 1
+            return true
+        }
+        try run.finish(damage, output: out)
+        try run.checkStream(selection.stream)
+        try selection.checkShown(shown, run)
+    }
+}
+
+/// COLUMNS when set, else the terminal's width; nil (no cut) when writing to a pipe or file.
+func terminalWidth() -> Int? {
+    if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+    var size = winsize()
+    if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return nil
+}
