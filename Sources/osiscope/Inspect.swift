@@ -41,7 +41,10 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let chosen = try selection.selection()
         let packetFilter = try selection.packetFilter()
-        let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
+        // Without a selection every packet is shown: decode each with its fields once.
+        let showsAll = selection.packet == nil && selection.packets == nil && selection.filter == nil && selection.stream == nil
+        let run = try CaptureRun(file: file, events: showsAll ? [.packets, .shownPackets] : .packets,
+                                 streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
         let tree = TreeRenderer(style: style, explain: explain)

@@ -46,6 +46,27 @@ import OsiscopeWire
         #expect(starts.values.allSatisfy { $0.isEmpty }, "\(sample): every start completes")
     }
 
+    /// Packets decoded once with their fields (`.shownPackets`, for views that show them all)
+    /// are the packets decoded lazily from their transport.
+    @Test(arguments: ["http-keepalive.pcap", "websocket-plain.pcapng", "websocket-ipv6.pcap"])
+    func shownPacketsEqualLazyOnes(sample: String) throws {
+        func dump(_ events: [PipelineEvent]) -> [String] {
+            events.compactMap { event in
+                guard case .packet(let packet) = event else { return nil }
+                let decoded = packet.decoded()
+                return decoded.layers.map { layer in
+                    layer.protocolKey + ":" + layer.summary + ":" + layer.fields.flatMap(\.flattened)
+                        .map { "\($0.key)=\($0.value) \($0.note ?? "")" }.joined(separator: ",")
+                        + layer.diagnostics.map(\.key).joined(separator: ",")
+                }.joined(separator: "|")
+            }
+        }
+        let lazy = dump(try Self.events(try Self.reader(sample), .packets))
+        let once = dump(try Self.events(try Self.reader(sample), [.packets, .shownPackets]))
+        #expect(lazy.count == once.count)
+        #expect(lazy == once)
+    }
+
     /// Subscribing to messages only gives no packet events; the messages are the same.
     @Test func subscribersGetWhatTheyAskFor() throws {
         let all = try Self.events(try Self.reader("websocket-plain.pcapng"))

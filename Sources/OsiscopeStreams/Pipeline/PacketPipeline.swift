@@ -77,14 +77,15 @@ public final class PacketPipeline {
     private func process(_ captured: CapturedPacket) {
         packetsRead += 1
         if firstTimestamp == nil { firstTimestamp = captured.timestamp }
-        let transport = PacketDecoder.transport(of: captured)
+        let wire = wants.contains(.shownPackets) ? PacketDecoder.decode(captured) : nil
+        let transport = wire.map(\.transport) ?? PacketDecoder.transport(of: captured)
         var placement: ConversationTracker.Placement?
         var annotation: ConversationTracker.Annotation?
         if let transport { (placement, annotation) = tracker.track(transport, at: captured.timestamp) }
         let packetIndex = queue.count
         // The packet's own event goes first; it is filled in once the stream stage has run.
         if wants.contains(.packets) {
-            queue.append(.packet(PacketEvent(packet: captured, transport: transport, conversation: annotation)))
+            queue.append(.packet(PacketEvent(packet: captured, transport: transport, conversation: annotation, wire: wire)))
         }
         guard let streams else { return }
         // A connection whose ports were reused for a new one has ended: finish it now.
@@ -94,7 +95,7 @@ public final class PacketPipeline {
         guard wants.contains(.packets) else { return }
         queue[packetIndex] = .packet(PacketEvent(packet: captured, transport: transport, conversation: annotation,
                                                  analysis: findings.analysis, records: findings.records,
-                                                 reassemblingFor: findings.reassemblingFor))
+                                                 reassemblingFor: findings.reassemblingFor, wire: wire))
     }
 }
 

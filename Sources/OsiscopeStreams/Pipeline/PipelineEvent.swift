@@ -24,6 +24,9 @@ public struct PipelineEvents: OptionSet, Sendable {
     public static let messages = PipelineEvents(rawValue: 2)
     public static let connections = PipelineEvents(rawValue: 4)
     public static let streamBytes = PipelineEvents(rawValue: 8)
+    /// Packets that will all be shown: decoded with their fields once, not to their transport
+    /// first and again for the view.
+    public static let shownPackets = PipelineEvents(rawValue: 16)
     public static let all: PipelineEvents = [.packets, .messages, .connections, .streamBytes]
 }
 
@@ -41,9 +44,13 @@ public struct PacketEvent: Sendable {
     /// The decoder whose message the payload belongs to ("HTTP"), when no layer of this
     /// packet shows it yet.
     let reassemblingFor: String?
+    /// The wire layers, when the pipeline decoded them already (`.shownPackets`).
+    let wire: DecodedPacket?
 
     init(packet: CapturedPacket, transport: TransportInfo?, conversation: ConversationTracker.Annotation?,
-         analysis: [Diagnostic] = [], records: [any LayerRecord] = [], reassemblingFor: String? = nil) {
+         analysis: [Diagnostic] = [], records: [any LayerRecord] = [], reassemblingFor: String? = nil,
+         wire: DecodedPacket? = nil) {
+        self.wire = wire
         self.packet = packet
         self.transport = transport
         self.conversation = conversation
@@ -54,7 +61,7 @@ public struct PacketEvent: Sendable {
 
     /// The packet layer by layer, with what the stream stage added.
     public func decoded() -> DecodedPacket {
-        var decoded = PacketDecoder.decode(packet)
+        var decoded = wire ?? PacketDecoder.decode(packet)
         conversation?.apply(to: &decoded)
         if !analysis.isEmpty, let index = decoded.layers.firstIndex(where: { $0.protocolKey == "tcp" }) {
             decoded.layers[index].diagnostics += analysis
