@@ -22,7 +22,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "OsiscopeCapture", dependencies: ["CPcap"]),
+        .target(name: "OsiscopeCapture", dependencies: ["CPcap", "CZlib"]),
         .target(name: "OsiscopeWire", dependencies: ["OsiscopeCapture"]),
         .target(
             name: "OsiscopeStreams",

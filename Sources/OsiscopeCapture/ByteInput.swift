@@ -13,8 +13,11 @@ final class ByteInput {
     private var start = 0
     private var end = 0
     private var reachedEnd = false
-    /// File offset of `buffer[start]`.
+    /// File offset of `buffer[start]` (in the decompressed bytes of a gzip file).
     private(set) var offset = 0
+    /// Set once the input turned out to be gzip-compressed.
+    private var gzip: GzipStream?
+    private var compressed: [UInt8] = []
 
     init(fileDescriptor: Int32, ownsDescriptor: Bool, bufferSize: Int = 1 << 20) {
         fd = fileDescriptor
@@ -55,6 +58,10 @@ final class ByteInput {
             }
         }
         while available < count && !reachedEnd {
+            if let gzip {
+                try inflate(gzip)
+                continue
+            }
             let got = buffer.withUnsafeMutableBytes { raw in
                 read(fd, raw.baseAddress! + end, raw.count - end)
             }
@@ -65,6 +72,44 @@ final class ByteInput {
             if got == 0 { reachedEnd = true } else { end += got }
         }
         return available
+    }
+
+    /// From here on the bytes are gzip-compressed: what is buffered is the start of the
+    /// compressed file, and reads are inflated as they arrive.
+    func startGunzip() {
+        let gzip = GzipStream(initial: Array(buffer[start..<end]))
+        self.gzip = gzip
+        end = start
+        reachedEnd = false
+    }
+
+    /// Inflates into the buffer's free space, reading compressed bytes when needed.
+    private func inflate(_ gzip: GzipStream) throws {
+        if gzip.needsInput {
+            if compressed.isEmpty { compressed = [UInt8](repeating: 0, count: 1 << 16) }
+            let got = compressed.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress!, raw.count) }
+            if got < 0 {
+                if errno == EINTR { return }
+                throw CaptureError(.io, at: offset + available, "read failed: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 {
+                if gzip.insideMember {
+                    throw CaptureError(.cutOff, at: offset + available,
+                                       "the gzip file is cut off after \(gzip.compressedOffset) compressed bytes")
+                }
+                reachedEnd = true
+                return
+            }
+            gzip.supply(compressed[0..<got])
+        }
+        let produced = buffer.withUnsafeMutableBytes { raw in
+            gzip.inflate(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+        }
+        end += produced
+        if let failure = gzip.failure {
+            throw CaptureError(.io, at: offset + available,
+                               "the gzip compression is damaged at compressed byte \(gzip.compressedOffset): \(failure)")
+        }
     }
 
     /// The next `count` bytes without consuming them; call `fill` first.

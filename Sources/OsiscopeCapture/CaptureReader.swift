@@ -69,6 +69,13 @@ public final class CaptureReader {
         guard try input.fill(4) >= 4 else {
             throw CaptureError(.notACapture, at: 0, "the file is too short to be a pcap or pcapng capture")
         }
+        // A gzip-compressed capture (RFC 1952 magic 1f 8b), as `.pcap.gz` files are.
+        if input.peek(2, { $0[0] == 0x1F && $0[1] == 0x8B }) {
+            input.startGunzip()
+            guard try input.fill(4) >= 4 else {
+                throw CaptureError(.notACapture, at: 0, "the gzip file holds too few bytes to be a pcap or pcapng capture")
+            }
+        }
         let magic = input.peek(4) { $0.u32(0, bigEndian: true) }
         switch magic {
         case 0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1:

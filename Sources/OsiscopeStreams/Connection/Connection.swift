@@ -26,8 +26,12 @@ final class Connection: StreamSources {
     init(summary: ConnectionSummary, options: StreamOptions) {
         self.summary = summary
         self.options = options
-        maps = DirectionPair(client: StreamByteMap(stream: summary.stream, direction: .client),
-                             server: StreamByteMap(stream: summary.stream, direction: .server))
+        maps = Self.emptyMaps(summary.stream)
+    }
+
+    private static func emptyMaps(_ stream: Int) -> DirectionPair<StreamByteMap> {
+        DirectionPair(client: StreamByteMap(stream: stream, direction: .client),
+                      server: StreamByteMap(stream: stream, direction: .server))
     }
 
     /// The decoder's name for people, once one decodes the connection.
@@ -58,8 +62,7 @@ final class Connection: StreamSources {
     func release() {
         isReleased = true
         reassembler = TCPReassembler()
-        maps = DirectionPair(client: StreamByteMap(stream: summary.stream, direction: .client),
-                             server: StreamByteMap(stream: summary.stream, direction: .server))
+        maps = Self.emptyMaps(summary.stream)
         decoder = nil
         opaque = true
         held = DirectionPair(both: [])
