@@ -11,7 +11,12 @@ public struct MessageList: Sendable {
     public init(style: TerminalStyle = .plain) { self.style = style }
 
     public func line(_ message: ApplicationMessage, since start: Timestamp) -> String {
-        let time = String(format6: message.timestamp.seconds(since: start)).leftPadded(10, with: " ")
+        line(message, time: String(format6: message.timestamp.seconds(since: start)))
+    }
+
+    /// The line with a time already written (see `TimeColumn`).
+    public func line(_ message: ApplicationMessage, time: String) -> String {
+        let time = time.leftPadded(10, with: " ")
         let arrow = message.direction == .client ? style.color("client → server", .cyan) : style.color("server → client", .magenta)
         return "\(time)  #\(message.stream)  \(arrow)  \(describe(message))  " + style.dim("packets \(TreeRenderer.packetList(message.packets))")
     }

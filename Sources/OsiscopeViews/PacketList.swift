@@ -30,10 +30,14 @@ public struct PacketList: Sendable {
     }
 
     public func line(_ packet: DecodedPacket, since start: Timestamp) -> String {
+        line(packet, time: String(format6: packet.packet.timestamp.seconds(since: start)))
+    }
+
+    /// The line with a time already written (see `TimeColumn`).
+    public func line(_ packet: DecodedPacket, time: String) -> String {
         let (source, destination) = Self.endpoints(packet)
         let top = packet.layers.last { $0.protocolKey != "data" } ?? packet.layers.last
         let protocolName = top.map { Self.names[$0.protocolKey] ?? $0.protocolKey } ?? "?"
-        let time = String(format6: packet.packet.timestamp.seconds(since: start))
         let parts = columns(String(packet.packet.number), time, source, destination, protocolName,
                             String(packet.packet.originalLength), TerminalSafe.text(Self.info(packet)))
         let text = cut(parts.plain)

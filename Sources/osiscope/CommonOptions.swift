@@ -10,6 +10,16 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 }
 
+extension TimeColumn.Format: ExpressibleByArgument {}
+
+/// `-t`, as tshark's: how the time column of line views reads.
+struct TimeOptions: ParsableArguments {
+    @Option(name: .customShort("t"), help: ArgumentHelp(
+        "Time column: a (absolute time of day, UTC), ad (with the date), r (since the first packet), d (since the previous line), e (seconds since 1970).",
+        valueName: "format"))
+    var timeFormat: TimeColumn.Format = .relative
+}
+
 struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Colour output: auto (only on a terminal, and unless NO_COLOR is set), always or never.")
     var color: ColorChoice = .auto

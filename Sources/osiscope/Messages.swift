@@ -28,6 +28,7 @@ struct Messages: ParsableCommand {
     @Flag(name: .long, help: "With --json, add HTTP bodies (gzip and deflate Content-Encoding removed) as body_text or body_base64.")
     var bodies = false
 
+    @OptionGroup var time: TimeOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
@@ -39,12 +40,14 @@ struct Messages: ParsableCommand {
         let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
         let list = MessageList(style: output.style)
+        var clock = TimeColumn(time.timeFormat)
         let damage = run.forEachEvent { event in
             guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }
             if json {
                 out.write(MessageJSON.encode(message, includeBodies: bodies) + "\n")
             } else {
-                out.write(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp) + "\n")
+                let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
+                out.write(list.line(message, time: at) + "\n")
             }
             return true
         }

@@ -24,6 +24,7 @@ struct Packets: ParsableCommand {
     var file: String
 
     @OptionGroup var selection: PacketSelectionOptions
+    @OptionGroup var time: TimeOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
@@ -34,13 +35,15 @@ struct Packets: ParsableCommand {
         let out = Output(inputIsStream: run.inputIsStream)
         let list = PacketList(style: output.style, width: terminalWidth())
         var shown = 0
+        var clock = TimeColumn(time.timeFormat)
         let damage = run.forEachEvent { event in
             guard case .packet(let packet) = event else { return true }
             let number = packet.packet.number
             if chosen.isPast(number) { return false }
             guard chosen.contains(number), selection.matches(packet, filter) else { return true }
             if shown == 0 { out.write(list.header() + "\n") }
-            out.write(list.line(packet.decoded(), since: run.pipeline.firstTimestamp ?? packet.packet.timestamp) + "\n")
+            let at = clock.text(packet.packet.timestamp, start: run.pipeline.firstTimestamp ?? packet.packet.timestamp)
+            out.write(list.line(packet.decoded(), time: at) + "\n")
             shown += 1
             return true
         }
