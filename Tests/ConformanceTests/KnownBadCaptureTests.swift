@@ -54,7 +54,7 @@ struct KnownBadCaptureTests {
     /// labelled with the header's name as sent; names are case-insensitive, and these peers send
     /// them in lower case).
     static func header(_ name: String, in layer: Layer) -> String? {
-        for field in layer.fields where field.key.hasSuffix(".line") && field.label.lowercased() == name.lowercased() {
+        for field in layer.fields where field.key.hasPrefix("http.") && field.ownLabel?.lowercased() == name.lowercased() {
             if case .text(let value) = field.value { return value }
         }
         return nil

@@ -32,6 +32,100 @@ enum HTTPFields {
         blurb: "Bytes of the body after removing its Content-Encoding (gzip or deflate).")
 }
 
+/// HTTP header fields that have a Wireshark key of their own; other headers are
+/// `http.request.line` or `http.response.line`. The label shown is the header's own name.
+enum HTTPHeaderFields {
+    static let host = FieldDescriptor("http.host", "Host", .text,
+        blurb: "The server name (and port) the client wants: one address can serve many sites.")
+    static let userAgent = FieldDescriptor("http.user_agent", "User-Agent", .text,
+        blurb: "The client program and its version.")
+    static let accept = FieldDescriptor("http.accept", "Accept", .text,
+        blurb: "The media types the client can take in the response.")
+    static let acceptEncoding = FieldDescriptor("http.accept_encoding", "Accept Encoding", .text,
+        blurb: "The compressions (gzip, deflate, br) the client can undo.")
+    static let acceptLanguage = FieldDescriptor("http.accept_language", "Accept-Language", .text,
+        blurb: "The languages the reader prefers.")
+    static let connection = FieldDescriptor("http.connection", "Connection", .text,
+        blurb: "Options for this connection only: keep-alive, close, or Upgrade to switch protocols.")
+    static let upgrade = FieldDescriptor("http.upgrade", "Upgrade", .text,
+        blurb: "The protocol the client asks to switch to on this connection (websocket), or the server switches to.")
+    static let contentType = FieldDescriptor("http.content_type", "Content-Type", .text,
+        blurb: "The media type of the body (text/html, application/json …).")
+    static let contentLength = FieldDescriptor("http.content_length_header", "Content-Length", .text,
+        blurb: "The body's length in bytes as the header states it.")
+    static let contentEncoding = FieldDescriptor("http.content_encoding", "Content-Encoding", .text,
+        blurb: "The compression applied to the body (gzip, deflate).")
+    static let transferEncoding = FieldDescriptor("http.transfer_encoding", "Transfer-Encoding", .text,
+        blurb: "How the body is framed on the wire: chunked sends it in pieces, each with its size.")
+    static let date = FieldDescriptor("http.date", "Date", .text,
+        blurb: "When the message was sent, in the sender's clock.")
+    static let server = FieldDescriptor("http.server", "Server", .text,
+        blurb: "The server program and its version.")
+    static let cacheControl = FieldDescriptor("http.cache_control", "Cache-Control", .text,
+        blurb: "Whether and how long caches may keep the response.")
+    static let location = FieldDescriptor("http.location", "Location", .text,
+        blurb: "Where a redirect points, or where a created resource is.")
+    static let cookie = FieldDescriptor("http.cookie", "Cookie", .text,
+        blurb: "State the client hands back to the server.")
+    static let setCookie = FieldDescriptor("http.set_cookie", "Set-Cookie", .text,
+        blurb: "State the server asks the client to keep and send back.")
+    static let referer = FieldDescriptor("http.referer", "Referer", .text,
+        blurb: "The page that linked to this request.")
+    static let lastModified = FieldDescriptor("http.last_modified", "Last-Modified", .text,
+        blurb: "When the resource last changed; a later If-Modified-Since can get 304 Not Modified.")
+    static let authorization = FieldDescriptor("http.authorization", "Authorization", .text,
+        blurb: "The client's credentials.")
+    static let wwwAuthenticate = FieldDescriptor("http.www_authenticate", "WWW-Authenticate", .text,
+        blurb: "How the server wants the client to authenticate.")
+    static let xForwardedFor = FieldDescriptor("http.x_forwarded_for", "X-Forwarded-For", .text,
+        blurb: "The client address a proxy forwarded the request for.")
+    static let secWebsocketKey = FieldDescriptor("http.sec_websocket_key", "Sec-WebSocket-Key", .text,
+        blurb: "16 random bytes in base64 from the client; the server proves it read the request by hashing them.")
+    static let secWebsocketAccept = FieldDescriptor("http.sec_websocket_accept", "Sec-WebSocket-Accept", .text,
+        blurb: "base64(SHA-1(key + a fixed GUID)): the server's proof that it speaks WebSocket.")
+    static let secWebsocketVersion = FieldDescriptor("http.sec_websocket_version", "Sec-WebSocket-Version", .text,
+        blurb: "The WebSocket protocol version the client speaks; 13 is RFC 6455.")
+    static let secWebsocketExtensions = FieldDescriptor("http.sec_websocket_extensions", "Sec-WebSocket-Extensions", .text,
+        blurb: "Extensions offered by the client or accepted by the server, such as permessage-deflate.")
+    static let secWebsocketProtocol = FieldDescriptor("http.sec_websocket_protocol", "Sec-WebSocket-Protocol", .text,
+        blurb: "Application subprotocols offered by the client, or the one the server chose.")
+
+    /// By lower-case header name.
+    static let byName: [String: FieldDescriptor] = [
+        "host": host,
+        "user-agent": userAgent,
+        "accept": accept,
+        "accept-encoding": acceptEncoding,
+        "accept-language": acceptLanguage,
+        "connection": connection,
+        "upgrade": upgrade,
+        "content-type": contentType,
+        "content-length": contentLength,
+        "content-encoding": contentEncoding,
+        "transfer-encoding": transferEncoding,
+        "date": date,
+        "server": server,
+        "cache-control": cacheControl,
+        "location": location,
+        "cookie": cookie,
+        "set-cookie": setCookie,
+        "referer": referer,
+        "last-modified": lastModified,
+        "authorization": authorization,
+        "www-authenticate": wwwAuthenticate,
+        "x-forwarded-for": xForwardedFor,
+        "sec-websocket-key": secWebsocketKey,
+        "sec-websocket-accept": secWebsocketAccept,
+        "sec-websocket-version": secWebsocketVersion,
+        "sec-websocket-extensions": secWebsocketExtensions,
+        "sec-websocket-protocol": secWebsocketProtocol,
+    ]
+
+    static let all: [FieldDescriptor] = [
+        host, userAgent, accept, acceptEncoding, acceptLanguage, connection, upgrade, contentType, contentLength, contentEncoding, transferEncoding, date, server, cacheControl, location, cookie, setCookie, referer, lastModified, authorization, wwwAuthenticate, xForwardedFor, secWebsocketKey, secWebsocketAccept, secWebsocketVersion, secWebsocketExtensions, secWebsocketProtocol,
+    ]
+}
+
 enum WebSocketFields {
     static let fin = FieldDescriptor("websocket.fin", "Fin", .flag, mask: UInt64(WebSocketFrameLayout.finBit),
         blurb: "Set on the last frame of a message; a message may be split into several frames.")

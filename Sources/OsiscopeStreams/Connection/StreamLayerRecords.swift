@@ -32,7 +32,8 @@ struct HTTPLayerRecord: LayerRecord {
         let line = head.kind == .request ? HTTPFields.requestLine : HTTPFields.responseLine
         for (header, range) in zip(head.headers, head.headerRanges) {
             let (offset, length) = local(range)
-            fields.append(Field(line, .text(header.value), offset: offset, length: length, label: header.name))
+            let descriptor = HTTPHeaderFields.byName[header.name.lowercased()] ?? line
+            fields.append(Field(descriptor, .text(header.value), offset: offset, length: length, label: header.name))
         }
         fields.append(Field(HTTPFields.bodyLength, .number(UInt64(message.bodyLength)), offset: base, length: 0, generated: true))
         if let chunks = message.chunks {

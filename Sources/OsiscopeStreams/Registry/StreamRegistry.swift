@@ -12,7 +12,7 @@ public enum Registry {
         return ProtocolRegistry(name: "http", title: "Hypertext Transfer Protocol", osi: .application, fields: [
             F.method, F.uri, F.requestVersion, F.responseVersion, F.status, F.phrase, F.requestLine, F.responseLine,
             F.bodyLength, F.chunks, F.responseIn, F.requestIn, F.time, F.decodedBody,
-        ].map { FieldRow($0) }, diagnostics: HTTPDiagnostics.all)
+        ].map { FieldRow($0) } + HTTPHeaderFields.all.map { FieldRow($0) }, diagnostics: HTTPDiagnostics.all)
     }()
 
     static let websocket: ProtocolRegistry = {
