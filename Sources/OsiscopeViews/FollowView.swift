@@ -21,12 +21,17 @@ public struct FollowView: Sendable {
                 let rows = HexDump(style: style).rows(Array(chunk.bytes), tint: color, firstOffset: Int(chunk.streamOffset))
                 return ([heading] + rows).joined(separator: "\n") + "\n"
             }
-            // Show text as text (lines kept), and escape everything else.
-            let text = String(decoding: chunk.bytes, as: UTF8.self)
-            let safe = TerminalSafe.text(text, keepingLineBreaks: true)
+            // Show text as text (lines kept), and escape everything else; bytes that are not
+            // UTF-8 show as dots, never as a flood of replacement characters.
+            let safe: String
+            if let text = String(validating: chunk.bytes, as: UTF8.self) {
+                safe = TerminalSafe.text(text, keepingLineBreaks: true)
+            } else {
+                safe = String(chunk.bytes.map { $0 == 0x0A ? "\n" : TerminalSafe.asciiOrDot($0) })
+            }
             return heading + "\n" + style.color(safe, color) + (safe.hasSuffix("\n") ? "" : "\n")
         case .gap(let direction, let at, let length):
-            return style.color("── [\(length) bytes of the \(direction.rawValue) stream missing at \(at)]", .yellow) + "\n"
+            return style.color("── [\(byteCount(length)) of the \(direction.rawValue) stream missing at \(at)]", .yellow) + "\n"
         case .finished(let direction):
             return style.dim("── \(direction.rawValue) finished (FIN)") + "\n"
         case .reset(let direction):

@@ -26,7 +26,7 @@ public struct HexDump: Sendable {
         for layer in packet.layers {
             for source in layer.derivedSources {
                 guard let bytes = source.bytes, !bytes.isEmpty else { continue }
-                lines.append("  " + style.dim("\(Self.name(of: source.kind)) of the \(layer.title) frame at \(layer.offset) (\(bytes.count) bytes)"))
+                lines.append("  " + style.dim("\(Self.name(of: source.kind)) of the \(layer.title) frame at \(layer.offset) (\(byteCount(bytes.count)))"))
                 lines += rows(bytes)
             }
         }

@@ -36,7 +36,7 @@ enum LayerSummary {
             ?? number(layer, "websocket.payload_length") ?? 0
         var summary = opcode.name.capitalized + (flag(layer, "websocket.fin") ? " [FIN]" : "")
             + (flag(layer, "websocket.mask") ? " [MASKED]" : "") + (flag(layer, "websocket.rsv1") ? " [RSV1]" : "")
-            + " \(length) bytes"
+            + " " + byteCount(length)
         if let code = number(layer, "websocket.payload.close.status_code") { summary += " code \(code)" }
         return summary
     }

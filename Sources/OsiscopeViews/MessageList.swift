@@ -28,12 +28,17 @@ public struct MessageList: Sendable {
             let start = head.kind == .request ? "\(head.method ?? "?") \(head.uri ?? "?") \(head.version)"
                 : "\(head.version) \(head.status ?? 0) \(head.reason ?? "")"
             var text = style.bold("HTTP ") + TerminalSafe.text(start)
-            if http.bodyLength > 0 { text += " (body \(http.bodyLength) bytes)" }
+            if http.bodyLength > 0 { text += " (body \(byteCount(http.bodyLength)))" }
+            if let request = message.request {
+                // What it answers, and how long the answer took: one round trip of half-duplex HTTP.
+                let asked = [request.method, request.uri].compactMap { $0 }.joined(separator: " ")
+                text += style.dim(" ← \(TerminalSafe.text(asked)) \(Self.milliseconds(request.seconds))")
+            }
             if !http.isComplete { text += style.color(" [incomplete]", .yellow) }
             return text
         case .websocket(let ws):
             var text = style.bold("WebSocket \(ws.opcode.name)")
-            var details = ["\(ws.length) bytes"]
+            var details = [byteCount(ws.length)]
             if ws.frameCount > 1 { details.append("\(ws.frameCount) frames") }
             if ws.compressed { details.append("compressed") }
             if let close = ws.close {
@@ -57,6 +62,18 @@ public struct MessageList: Sendable {
             }
             return style.bold(other.protocolName) + " " + values.joined(separator: ", ")
         }
+    }
+
+    /// "2.7 ms", "0.052 ms", "1234 ms".
+    static func milliseconds(_ seconds: Double) -> String {
+        let raw = seconds * 1000
+        let digits = raw >= 100 ? 0 : raw >= 1 ? 1 : 3
+        let scale = [1.0, 10.0, 100.0, 1000.0][digits]
+        let value = (raw * scale).rounded() / scale
+        var text = String(format6: value)
+        let dot = text.firstIndex(of: ".")!
+        text = digits == 0 ? String(text[..<dot]) : String(text[...text.index(dot, offsetBy: digits)])
+        return text + " ms"
     }
 
     func quoted(_ text: String) -> String {

@@ -18,6 +18,9 @@ enum Shown {
     }
 }
 
+/// "1 byte", "2 bytes".
+func byteCount<N: BinaryInteger>(_ count: N) -> String { count == 1 ? "1 byte" : "\(count) bytes" }
+
 extension String {
     /// Seconds with six decimals, "0.000213"; absurd values (from hostile timestamps) are clamped.
     public init(format6 seconds: Double) {

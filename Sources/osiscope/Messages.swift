@@ -28,18 +28,23 @@ struct Messages: ParsableCommand {
     @Flag(name: .long, help: "With --json, add HTTP bodies (gzip and deflate Content-Encoding removed) as body_text or body_base64.")
     var bodies = false
 
+    @Flag(name: .long, help: "Show each message's text whole instead of its first 100 characters.")
+    var full = false
+
     @OptionGroup var time: TimeOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if bodies && !json { throw ValidationError("--bodies adds bodies to the JSON output: use it with --json") }
+        if full && json { throw ValidationError("--full applies to the list; JSON always has whole texts") }
     }
 
     func run() throws {
         let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
-        let list = MessageList(style: output.style)
+        var list = MessageList(style: output.style)
+        if full { list.textLimit = Int.max }
         var clock = TimeColumn(time.timeFormat)
         let damage = run.forEachEvent { event in
             guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }

@@ -9,6 +9,23 @@ public protocol ProtocolMessage: Sendable {
     var properties: [(key: String, value: FieldValue)] { get }
 }
 
+/// The request an HTTP response answers: where it was, how long the answer took, what it asked.
+public struct AnsweredRequest: Sendable, Equatable {
+    /// The packet that completed the request.
+    public var packet: Int
+    /// Seconds from that packet to the one that completed the response.
+    public var seconds: Double
+    public var method: String?
+    public var uri: String?
+
+    public init(packet: Int, seconds: Double, method: String? = nil, uri: String? = nil) {
+        self.packet = packet
+        self.seconds = seconds
+        self.method = method
+        self.uri = uri
+    }
+}
+
 /// One message of an application protocol found in a TCP connection, with where it came from.
 public struct ApplicationMessage: Sendable {
     public enum Content: Sendable {
@@ -30,13 +47,13 @@ public struct ApplicationMessage: Sendable {
     /// When its first byte was captured.
     public var startTimestamp: Timestamp
     public var content: Content
-    /// For an HTTP response: the packet that completed its request, and the time since then.
-    public var request: (packet: Int, seconds: Double)?
+    /// For an HTTP response: the request it answers.
+    public var request: AnsweredRequest?
 
     /// - Parameter wire: the message's bytes as sent (a WebSocket message's frames, headers
     ///   included), which name its packets and its start; `source` when nil.
     public init(stream: Int, direction: Direction, source: ByteSource, wire: ByteSource? = nil, timestamp: Timestamp,
-                content: Content, request: (packet: Int, seconds: Double)? = nil) {
+                content: Content, request: AnsweredRequest? = nil) {
         self.stream = stream
         self.direction = direction
         self.source = source

@@ -155,7 +155,7 @@ enum WebSocketFields {
     static let maskingKey = FieldDescriptor("websocket.masking_key", "Masking-Key", .hex(digits: 8),
         blurb: "Four random bytes XORed over the payload so that proxies cannot be fooled by crafted bytes.")
     static let payload = FieldDescriptor("websocket.payload", "Payload", .bytes,
-        blurb: "The frame's data as sent on the wire (masked when the mask bit is set).")
+        blurb: "The frame's data, shown unmasked: a client's payload is XORed with the masking key on the wire, and this is what the application sent.")
     static let text = FieldDescriptor("websocket.payload.text", "Text", .text,
         blurb: "The message as text (after joining fragments, unmasking and inflating).")
     static let closeCode = FieldDescriptor("websocket.payload.close.status_code", "Close status code",

@@ -11,7 +11,7 @@ private func place(_ source: ByteSource, _ range: Range<Int64>, packet: Int) -> 
 struct HTTPLayerRecord: LayerRecord {
     var message: HTTPMessage
     var source: ByteSource
-    var request: (packet: Int, seconds: Double)?
+    var request: AnsweredRequest?
 
     func apply(to packet: inout DecodedPacket) {
         let head = message.head

@@ -17,8 +17,8 @@ final class HTTPConnectionDecoder: ConnectionDecoder {
     let displayName = "HTTP"
     private var parser: HTTPConversationParser
     private let setup: DecoderSetup
-    /// Requests waiting for an answer: request index → packet and time.
-    private var waiting: [Int: (packet: Int, time: Timestamp)] = [:]
+    /// Requests waiting for an answer: request index → packet, time and request line.
+    private var waiting: [Int: (packet: Int, time: Timestamp, method: String?, uri: String?)] = [:]
     /// Requests whose bodies a payload decoder takes, by request index, and the decoders.
     private var bodyDecoders: [String: any PayloadDecoder] = [:]
     private var requestPaths: [Int: String] = [:]
@@ -61,10 +61,10 @@ final class HTTPConnectionDecoder: ConnectionDecoder {
     }
 
     private func complete(_ message: HTTPMessage, _ context: inout DecoderContext) {
-        var request: (packet: Int, seconds: Double)?
+        var request: AnsweredRequest?
         if message.direction == .client {
             if let number = context.packet {
-                waiting[message.index] = (number, context.time)
+                waiting[message.index] = (number, context.time, message.head.method, message.head.uri)
                 // Requests never answered must not pile up: keep the newest ones, as the parser does.
                 if waiting.count > setup.options.http.maxPendingRequests, let oldest = waiting.keys.min() {
                     waiting[oldest] = nil
@@ -75,7 +75,8 @@ final class HTTPConnectionDecoder: ConnectionDecoder {
                 requestPaths[oldest] = nil
             }
         } else if let answered = message.answers, let seen = waiting[answered] {
-            request = (seen.packet, context.time.seconds(since: seen.time))
+            request = AnsweredRequest(packet: seen.packet, seconds: context.time.seconds(since: seen.time),
+                                      method: seen.method, uri: seen.uri)
             if !message.head.isInterim { waiting[answered] = nil }
         }
         let source = context.source(for: message.range, message.direction)
