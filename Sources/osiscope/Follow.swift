@@ -2,6 +2,7 @@ import ArgumentParser
 import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeViews
+import OsiscopeWire
 
 struct Follow: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,21 +33,31 @@ struct Follow: ParsableCommand {
 
     func run() throws {
         let options = try streams.streamOptions()
-        let run = try CaptureRun(file: file, events: messages ? .messages : .streamBytes, streams: options,
+        // The stream's bytes tell when it has ended (FIN both ways, or RST): reading stops there.
+        let run = try CaptureRun(file: file, events: messages ? [.messages, .streamBytes] : .streamBytes, streams: options,
                                  streamBytesOf: stream)
         let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
         let list = MessageList(style: style)
         let view = FollowView(style: style, hex: hex)
         var seen = false
+        var finished: Set<Direction> = []
         let damage = run.forEachEvent { event in
             switch event {
             case .messageCompleted(let message) where message.stream == stream:
                 out.write(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp) + "\n")
                 seen = true
             case .streamBytes(let number, let bytes) where number == stream:
-                out.write(view.render(bytes))
-                seen = true
+                if !messages {
+                    out.write(view.render(bytes))
+                    seen = true
+                }
+                switch bytes {
+                case .finished(let direction): finished.insert(direction)
+                case .reset: finished = Set(Direction.allCases)
+                default: break
+                }
+                return finished.count < 2
             default: break
             }
             return true

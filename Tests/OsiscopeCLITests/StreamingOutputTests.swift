@@ -43,6 +43,41 @@ import Testing
     }
 }
 
+extension StreamingOutputTests {
+    /// `follow` stops reading once its stream has ended (FIN both ways): the whole capture in
+    /// a pipe that stays open, and follow exits by itself, with the same output as from the file.
+    @Test(arguments: [false, true])
+    func followStopsAtTheStreamsEnd(messages: Bool) throws {
+        let capture = try Data(contentsOf: CommandRunner.root.appendingPathComponent("Samples/http-keepalive.pcap"))
+        let extra = messages ? ["--messages"] : []
+        let fromFile = try CommandRunner.run(["follow", "Samples/http-keepalive.pcap", "--stream", "0"] + extra)
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["follow", "-", "--stream", "0"] + extra
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        input.fileHandleForWriting.write(capture)
+        let received = ReceivedBytes()
+        let reader = output.fileHandleForReading
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            received.append(reader.readDataToEndOfFile())
+            drained.signal()
+        }
+        let stopped = exited.wait(timeout: .now() + 60) == .success
+        #expect(stopped, "follow still reading although the stream ended and the pipe stays open")
+        if !stopped { process.terminate() }
+        _ = drained.wait(timeout: .now() + 10)
+        try input.fileHandleForWriting.close()
+        #expect(received.text == fromFile.output)
+    }
+}
+
 /// Bytes read on another thread.
 final class ReceivedBytes: @unchecked Sendable {
     private let lock = NSLock()

@@ -82,12 +82,15 @@ final class StreamStage {
 
     private func emit(_ context: DecoderContext, _ connection: Connection, into events: inout [PipelineEvent]) {
         connection.summary.messages += context.messages.count
+        // Messages before the stream bytes of the same packet, so that a subscriber who stops
+        // at the stream's end (FIN both ways) has every message.
+        if wants.contains(.messages) {
+            for start in context.starts { events.append(.messageStarted(start)) }
+            for message in context.messages { events.append(.messageCompleted(message)) }
+        }
         if let streamEvents = connection.streamEvents, !streamEvents.isEmpty {
             for event in streamEvents { events.append(.streamBytes(stream: connection.summary.stream, event)) }
             connection.streamEvents = []
         }
-        guard wants.contains(.messages) else { return }
-        for start in context.starts { events.append(.messageStarted(start)) }
-        for message in context.messages { events.append(.messageCompleted(message)) }
     }
 }
