@@ -42,7 +42,7 @@ public struct ApplicationMessage: Sendable {
     public var source: ByteSource
     /// Numbers of the packets that carried the message's bytes, in stream order.
     public var packets: [Int]
-    /// When the message was complete: the time of the packet that delivered its last byte.
+    /// When the message was complete: the capture time of the packet that delivered its last byte.
     public var timestamp: Timestamp
     /// When its first byte was captured.
     public var startTimestamp: Timestamp
@@ -61,7 +61,9 @@ public struct ApplicationMessage: Sendable {
         var numbers: [Int] = []
         for span in spans where numbers.last != span.packet && !numbers.contains(span.packet) { numbers.append(span.packet) }
         packets = numbers
-        self.timestamp = timestamp
+        // The packet that brought the last byte completed the message, even when the stage
+        // learnt of it later (a gap found, the connection closed).
+        self.timestamp = spans.last?.time ?? timestamp
         startTimestamp = spans.map(\.time).min() ?? timestamp
         self.content = content
         self.request = request
