@@ -23,6 +23,12 @@ public enum MessageJSON {
             }
         case .websocket(let websocket): addWebSocket(websocket, to: &json)
         case .other(let other): addProperties(other.properties, to: &json)
+        case .gap(let gap):
+            json.add("kind", "gap")
+            json.add("bytes", Int(gap.bytes))
+            json.add("stream_offset", Int(gap.range.lowerBound))
+            if let before = gap.packetBefore { json.add("packet_before", before) }
+            if let after = gap.packetAfter { json.add("packet_after", after) }
         }
         return json.finished()
     }

@@ -55,6 +55,12 @@ public struct MessageList: Sendable {
                 text += style.color(" ! " + ws.diagnostics.map(\.key).joined(separator: ", "), .yellow)
             }
             return text
+        case .gap(let gap):
+            var text = style.color("TCP gap: \(byteCount(gap.bytes)) lost", .yellow)
+            let around = [gap.packetBefore.map { "after packet \($0)" }, gap.packetAfter.map { "before packet \($0)" }]
+                .compactMap { $0 }
+            if !around.isEmpty { text += " (" + around.joined(separator: ", ") + ")" }
+            return text
         case .other(let other):
             let values = other.properties.map { property in
                 if case .text(let text) = property.value { return "\(property.key) " + quoted(text) }

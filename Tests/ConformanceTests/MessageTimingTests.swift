@@ -47,4 +47,47 @@ import OsiscopeWire
         #expect(messages >= facts.websocket.messages.count - 1)
         #expect(wrong.isEmpty, "\(wrong)")
     }
+
+    /// A segment in the middle of the 70,000-byte message removed: the lost bytes are a message
+    /// of their own, between the packet before the hole and the one after it, timed by the
+    /// latter, and the message they belonged to is incomplete.
+    @Test func lostBytesAreAMessageOfTheirOwn() throws {
+        let sample = ConformanceCaptures.root.appendingPathComponent("Samples/websocket-plain.pcapng").path
+        let facts = try SampleFiles.capture("websocket-plain.pcapng")
+        let big = try #require(facts.websocket.messages.max { $0.payloadLength < $1.payloadLength })
+        let dropped = big.packets[big.packets.count / 2]
+        // The dropped packet's payload length, from the original capture.
+        let reader = try CaptureReader(path: sample)
+        var lost = 0
+        while let packet = try reader.next(), packet.number <= dropped {
+            if packet.number == dropped { lost = PacketDecoder.transport(of: packet)?.tcp?.payloadLength ?? 0 }
+        }
+        #expect(lost > 0)
+        let thinned = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-hole-\(UUID()).pcapng").path
+        defer { try? FileManager.default.removeItem(atPath: thinned) }
+        let editcap = Process()
+        editcap.executableURL = URL(fileURLWithPath: "/usr/bin/editcap")
+        editcap.arguments = [sample, thinned, String(dropped)]
+        try editcap.run()
+        editcap.waitUntilExit()
+        let recording = try PipelineRecording.record(path: thinned)
+        let gaps = recording.messages.enumerated().filter { $0.element.protocolName == "tcp" }
+        #expect(gaps.count == 1)
+        let (index, gapMessage) = try #require(gaps.first)
+        guard case .gap(let gap) = gapMessage.content else { throw CaptureError(.io, at: 0, "not a gap") }
+        #expect(gap.bytes == Int64(lost))
+        #expect(gap.direction == big.direction)
+        // After renumbering, the packet after the hole has the dropped packet's number.
+        #expect(gap.packetBefore == dropped - 1)
+        #expect(gap.packetAfter == dropped)
+        #expect(gapMessage.packets == [dropped - 1, dropped])
+        #expect(gapMessage.timestamp == recording.packets.first { $0.packet.number == dropped }?.packet.timestamp)
+        let cut = try #require(recording.messages.enumerated().first { entry in
+            guard case .websocket(let ws) = entry.element.content else { return false }
+            return ws.length == UInt64(big.payloadLength) || !ws.isComplete
+        })
+        guard case .websocket(let ws) = cut.element.content else { return }
+        #expect(!ws.isComplete)
+        #expect(index < cut.offset, "the gap is listed before the message it cut")
+    }
 }

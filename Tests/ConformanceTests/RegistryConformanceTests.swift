@@ -43,7 +43,7 @@ import OsiscopeWire
             let diagnostics: [StreamDiagnostic] = switch message.content {
             case .http(let http): http.diagnostics
             case .websocket(let websocket): websocket.diagnostics
-            case .other: []
+            case .other, .gap: []
             }
             for diagnostic in diagnostics where Self.diagnosticKeys[diagnostic.key] == nil {
                 unknownDiagnostics.insert(diagnostic.key)

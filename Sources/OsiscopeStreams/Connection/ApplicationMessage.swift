@@ -9,6 +9,20 @@ public protocol ProtocolMessage: Sendable {
     var properties: [(key: String, value: FieldValue)] { get }
 }
 
+/// Bytes of one direction that the capture lost: a message of its own in the message list,
+/// so that what is missing is as visible as what arrived.
+public struct TCPGap: Sendable, Equatable {
+    public var direction: Direction
+    /// Stream offsets of the missing bytes.
+    public var range: Range<Int64>
+    /// The last packet that brought bytes before the hole, and the first after it (nil when the
+    /// stream ended with the hole).
+    public var packetBefore: Int?
+    public var packetAfter: Int?
+
+    public var bytes: Int64 { Int64(range.count) }
+}
+
 /// The request an HTTP response answers: where it was, how long the answer took, what it asked.
 public struct AnsweredRequest: Sendable, Equatable {
     /// The packet that completed the request.
@@ -32,6 +46,8 @@ public struct ApplicationMessage: Sendable {
         case http(HTTPMessage)
         case websocket(WebSocketMessage)
         case other(any ProtocolMessage)
+        /// Bytes the capture lost.
+        case gap(TCPGap)
     }
 
     /// The connection's `tcp.stream` number.
@@ -53,14 +69,14 @@ public struct ApplicationMessage: Sendable {
     /// - Parameter wire: the message's bytes as sent (a WebSocket message's frames, headers
     ///   included), which name its packets and its start; `source` when nil.
     public init(stream: Int, direction: Direction, source: ByteSource, wire: ByteSource? = nil, timestamp: Timestamp,
-                content: Content, request: AnsweredRequest? = nil) {
+                content: Content, request: AnsweredRequest? = nil, packets listed: [Int]? = nil) {
         self.stream = stream
         self.direction = direction
         self.source = source
         let spans = (wire ?? source).packetSpans
         var numbers: [Int] = []
         for span in spans where numbers.last != span.packet && !numbers.contains(span.packet) { numbers.append(span.packet) }
-        packets = numbers
+        packets = listed ?? numbers
         // The packet that brought the last byte completed the message, even when the stage
         // learnt of it later (a gap found, the connection closed).
         self.timestamp = spans.last?.time ?? timestamp
@@ -74,6 +90,7 @@ public struct ApplicationMessage: Sendable {
         case .http: "http"
         case .websocket: "websocket"
         case .other(let message): message.protocolName
+        case .gap: "tcp"
         }
     }
 }

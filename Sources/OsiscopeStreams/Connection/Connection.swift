@@ -18,6 +18,10 @@ final class Connection: StreamSources {
     /// The first packet seen came from the server (a capture that started mid-connection, as
     /// a heuristic found): directions are swapped from then on.
     private var swapped = false
+    /// A hole waiting for the first packet after it, per direction, with the packet before it.
+    private var openGaps = DirectionPair<(range: Range<Int64>, before: Int?, time: Timestamp?)?>(both: nil)
+    /// The last packet (and its time) that brought bytes, per direction.
+    private var lastData = DirectionPair<(packet: Int, time: Timestamp)?>(both: nil)
     /// Events of the stream stage for subscribers of stream bytes, when asked for.
     var streamEvents: [StreamEvent]?
     /// True once the connection ended and its decoding state was dropped; only counts go on.
@@ -71,6 +75,11 @@ final class Connection: StreamSources {
     func finish(_ context: inout DecoderContext) {
         guard !isReleased else { return }
         handle(reassembler.flush(), &context)
+        for direction in Direction.allCases {
+            guard let gap = openGaps[direction] else { continue }
+            openGaps[direction] = nil
+            reportGap(direction, gap.range, before: gap.before, after: nil, time: gap.time ?? context.time, &context)
+        }
         if decoder == nil && !opaque { decide(nil, from: nil, at: 0, &context) }
         decoder?.finish(&context)
         adopt(&context)
@@ -82,9 +91,21 @@ final class Connection: StreamSources {
             streamEvents?.append(event)
             switch event {
             case .data(let chunk):
+                if let gap = openGaps[chunk.direction] {
+                    openGaps[chunk.direction] = nil
+                    reportGap(chunk.direction, gap.range, before: gap.before, after: chunk.packetNumber,
+                              time: chunk.timestamp, &context)
+                }
+                lastData[chunk.direction] = (chunk.packetNumber, chunk.timestamp)
                 maps[chunk.direction].record(chunk)
                 feed(chunk.bytes, from: chunk.direction, at: chunk.streamOffset, &context)
             case .gap(let direction, let at, let length):
+                if let earlier = openGaps[direction] {
+                    // Two holes with nothing between them read as one.
+                    openGaps[direction] = (earlier.range.lowerBound..<(at + length), earlier.before, earlier.time)
+                } else {
+                    openGaps[direction] = (at..<(at + length), lastData[direction]?.packet, lastData[direction]?.time)
+                }
                 context.diagnose(StreamDiagnostic(TCPStreamDiagnostics.reassemblyGap,
                     "\(length) bytes of the \(direction.rawValue) stream were not captured",
                     streamRange: at..<(at + length)), direction)
@@ -116,6 +137,16 @@ final class Connection: StreamSources {
         } else if !opaque {
             decide(bytes, from: direction, at: offset, &context)
         }
+    }
+
+    /// The hole as a message of its own, timed by the first packet after it.
+    private func reportGap(_ direction: Direction, _ range: Range<Int64>, before: Int?, after: Int?, time: Timestamp,
+                           _ context: inout DecoderContext) {
+        let gap = TCPGap(direction: direction, range: range, packetBefore: before, packetAfter: after)
+        context.complete(ApplicationMessage(
+            stream: summary.stream, direction: direction,
+            source: ByteSource(kind: .tcpStream(stream: summary.stream, direction: direction), pieces: []),
+            timestamp: time, content: .gap(gap), packets: [before, after].compactMap { $0 }))
     }
 
     /// A decoder handed the connection on (HTTP after `101 Switching Protocols`).
