@@ -35,6 +35,9 @@ public struct MessageList: Sendable {
                 text += style.dim(" ← \(TerminalSafe.text(asked)) \(Self.milliseconds(request.seconds))")
             }
             if !http.isComplete { text += style.color(" [incomplete]", .yellow) }
+            if !http.diagnostics.isEmpty {
+                text += style.color(" ! " + http.diagnostics.map(\.key).joined(separator: ", "), .yellow)
+            }
             return text
         case .websocket(let ws):
             var text = style.bold("WebSocket \(ws.opcode.name)")

@@ -91,3 +91,20 @@ import OsiscopeWire
         #expect(index < cut.offset, "the gap is listed before the message it cut")
     }
 }
+
+/// Problems found on a connection are shown in `messages` on the message they concern.
+@Suite struct MessageDiagnosticsTests {
+    /// zeek/wrong-accept-header.pcap: the handshake check's accept_mismatch is on the 101.
+    @Test func handshakeProblemsAreOnTheUpgradeResponse() throws {
+        let corpus = ConformanceCaptures.root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        let path = corpus.appendingPathComponent("zeek/wrong-accept-header.pcap").path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let recording = try PipelineRecording.record(path: path)
+        let keyed = recording.messages.compactMap { message -> (Int?, [String])? in
+            guard case .http(let http) = message.content else { return nil }
+            return (http.head.status, http.diagnostics.map(\.key))
+        }
+        #expect(keyed.map(\.0) == [nil, 101])
+        #expect(keyed.map(\.1) == [[], ["websocket.handshake.accept_mismatch"]])
+    }
+}

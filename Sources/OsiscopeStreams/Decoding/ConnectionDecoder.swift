@@ -113,6 +113,15 @@ public struct DecoderContext {
 
     public mutating func complete(_ message: ApplicationMessage) { messages.append(message) }
 
+    /// Problems that concern the HTTP message completed last on this packet (the `101` whose
+    /// handshake a later decoder checked), so that `messages` shows them on it.
+    mutating func addToLastHTTPMessage(_ diagnostics: [StreamDiagnostic]) {
+        guard !diagnostics.isEmpty, let index = messages.lastIndex(where: { $0.protocolName == "http" }),
+              case .http(var http) = messages[index].content else { return }
+        http.diagnostics += diagnostics
+        messages[index].content = .http(http)
+    }
+
     public mutating func started(_ protocolName: String, _ direction: Direction, at source: ByteSource) {
         guard let first = source.packetSpans.first else { return }
         starts.append(MessageStart(stream: stream, protocolName: protocolName, direction: direction,

@@ -51,7 +51,9 @@ final class WebSocketConnectionDecoder: ConnectionDecoder {
     }
 
     func begin(_ context: inout DecoderContext) {
-        if let handshake { context.add(WebSocketHandshakeRecord(handshake: handshake)) }
+        guard let handshake else { return }
+        context.add(WebSocketHandshakeRecord(handshake: handshake))
+        context.addToLastHTTPMessage(handshake.diagnostics)
     }
 
     func feed(_ bytes: ArraySlice<UInt8>, from direction: Direction, at offset: Int64, _ context: inout DecoderContext) {
