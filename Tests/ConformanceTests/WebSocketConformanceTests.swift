@@ -39,6 +39,16 @@ import OsiscopeWire
         /// osiscope shows as text and tshark as bytes only.
         var dataTexts: [String] = []
         var closeCodes: [UInt64] = []
+        /// Per packet, as tshark lists them (only frames that have one): the RSV bits of each
+        /// frame (`websocket.rsv`), masking keys in hex, and 16- and 64-bit extended lengths.
+        var rsv: [UInt64] = []
+        var maskingKeys: [String] = []
+        var extendedLengths: [String] = []
+
+        /// The header values compared besides the frames, in one list.
+        var headerValues: [String] {
+            rsv.map { "rsv=\($0)" } + maskingKeys.map { "key=\($0)" } + extendedLengths.sorted().map { "ext=\($0)" }
+        }
     }
 
     enum Aspect: String { case frames, text, closeCodes }
@@ -99,6 +109,8 @@ import OsiscopeWire
 
         let frames = Self.compare(path, ours, theirs, .frames) { $0.frames.map(\.description) }
         #expect(frames.isEmpty, "\(name) frame headers:\n\(frames.prefix(5).joined(separator: "\n"))")
+        let headers = Self.compare(path, ours, theirs, .frames) { $0.headerValues }
+        #expect(headers.isEmpty, "\(name) RSV bits, masking keys, extended lengths:\n\(headers.prefix(5).joined(separator: "\n"))")
         let closes = Self.compare(path, ours, theirs, .closeCodes) { $0.closeCodes.map { String($0) } }
         #expect(closes.isEmpty, "\(name) close codes:\n\(closes.prefix(5).joined(separator: "\n"))")
         let texts = Self.compareTexts(path, ours, theirs)
@@ -213,6 +225,15 @@ import OsiscopeWire
                 if let code = layer.field("websocket.payload.close.status_code")?.value.number {
                     view.closeCodes.append(code)
                 }
+                func bit(_ key: String) -> UInt64 { layer.field(key)?.value == .flag(true) ? 1 : 0 }
+                view.rsv.append(bit("websocket.rsv1") << 2 | bit("websocket.rsv2") << 1 | bit("websocket.rsv3"))
+                if let key = layer.field("websocket.masking_key")?.value.number {
+                    let hex = String(key, radix: 16)
+                    view.maskingKeys.append(String(repeating: "0", count: 8 - hex.count) + hex)
+                }
+                for name in ["websocket.payload_length_ext_16", "websocket.payload_length_ext_64"] {
+                    if let length = layer.field(name)?.value.number { view.extendedLengths.append(String(length)) }
+                }
             }
             if !view.frames.isEmpty { views[packet.packet.number] = view }
         }
@@ -223,7 +244,8 @@ import OsiscopeWire
     static func theirs(_ path: String) throws -> [Int: PacketView] {
         let rows = try Tshark.occurrences(
             ["websocket.opcode", "websocket.fin", "websocket.mask", "websocket.payload_length", "websocket.payload.text",
-             "websocket.payload.close.status_code"],
+             "websocket.payload.close.status_code", "websocket.rsv", "websocket.masking_key",
+             "websocket.payload_length_ext_16", "websocket.payload_length_ext_64"],
             filter: "websocket", of: path)
         var views: [Int: PacketView] = [:]
         for (packet, row) in rows {
@@ -243,6 +265,9 @@ import OsiscopeWire
             view.texts = row["websocket.payload.text"] ?? []
             view.dataTexts = view.texts
             view.closeCodes = (row["websocket.payload.close.status_code"] ?? []).map { UInt64($0) ?? 99_999 }
+            view.rsv = (row["websocket.rsv"] ?? []).map { UInt64($0.dropFirst(2), radix: 16) ?? 99 }
+            view.maskingKeys = row["websocket.masking_key"] ?? []
+            view.extendedLengths = (row["websocket.payload_length_ext_16"] ?? []) + (row["websocket.payload_length_ext_64"] ?? [])
             views[packet] = view
         }
         return views
