@@ -208,7 +208,7 @@ final class Connection: StreamSources {
             starts = starts.swapped
         }
         let setup = DecoderSetup(stream: summary.stream, options: options, sawOpening: summary.sawHandshake,
-                                 hint: hint, forced: forced, guessed: guessed && !forced)
+                                 hint: hint, guessed: guessed && !forced)
         decoder = row.make(setup)
         summary.protocolName = row.name
         summary.protocolGuessed = guessed && !forced

@@ -31,8 +31,7 @@ public struct DecoderSetup: Sendable {
     public var sawOpening: Bool
     /// What a heuristic or the handing-over decoder learnt (a `WebSocketGuess`, an `HTTPUpgrade`).
     public var hint: (any Sendable)?
-    /// The decoder was forced by `--decode-as`.
-    public var forced: Bool
+    /// Chosen by a heuristic with no handshake to prove it (views say "guessed").
     public var guessed: Bool
 }
 
