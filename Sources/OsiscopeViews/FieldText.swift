@@ -11,6 +11,7 @@ enum FieldText {
         case .none:
             return ""
         case .flag(let on):
+            if descriptor.format == .check { return on ? "correct" : "wrong" }
             return on ? "Set" : "Not set"
         case .text(let text):
             return TerminalSafe.text(Shown.text(text))

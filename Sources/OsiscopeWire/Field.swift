@@ -6,6 +6,8 @@ public enum FieldFormat: Sendable, Equatable {
     case hex(digits: Int)
     /// A one-bit flag (JSON true/false).
     case flag
+    /// The outcome of a check osiscope made (JSON true/false), shown as "correct" or "wrong".
+    case check
     /// Text such as an address or a name (a JSON string).
     case text
     /// Raw bytes, shown as hex (a JSON string of hex digits).

@@ -52,3 +52,15 @@ import Testing
         #expect(result.output.contains("GET /echo HTTP/1.1\n"))
     }
 }
+
+/// Checks read as verdicts, not as bits.
+@Suite struct CheckWordingTests {
+    @Test func acceptCheckSaysCorrectOrWrong() throws {
+        let good = try CommandRunner.run(["inspect", "Samples/websocket-plain.pcapng", "--color", "never", "--packets", "1-10"])
+        #expect(good.output.contains("[Sec-WebSocket-Accept check: correct]"))
+        let corpus = CommandRunner.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/zeek/wrong-accept-header.pcap")
+        guard FileManager.default.fileExists(atPath: corpus.path) else { return }
+        let bad = try CommandRunner.run(["inspect", corpus.path, "--packet", "6", "--color", "never"])
+        #expect(bad.output.contains("[Sec-WebSocket-Accept check: wrong (expected N8ntNYkX6Qerw4tK3s/CYzpSZNc=)]"))
+    }
+}

@@ -166,7 +166,7 @@ enum WebSocketFields {
         blurb: "Bytes of the whole message after joining its frames and inflating.")
     static let frames = FieldDescriptor("websocket.message_frames", "Frames in message",
         blurb: "How many frames carried this message.")
-    static let accept = FieldDescriptor("websocket.handshake.accept_ok", "Sec-WebSocket-Accept matches", .flag,
+    static let accept = FieldDescriptor("websocket.handshake.accept_ok", "Sec-WebSocket-Accept check", .check,
         blurb: "The server proved it understood the WebSocket request: SHA-1 of the client's key and a fixed GUID, in base64.")
     static let expectedAccept = FieldDescriptor("websocket.handshake.expected_accept", "Expected Sec-WebSocket-Accept", .text,
         blurb: "What the server should have answered for the client's key.")

@@ -134,7 +134,9 @@ struct WebSocketHandshakeRecord: LayerRecord {
             return
         }
         let base = packet.layers[index].offset
-        var fields = [Field(WebSocketFields.accept, .flag(handshake.acceptMatches), offset: base, length: 0, generated: true)]
+        var fields = [Field(WebSocketFields.accept, .flag(handshake.acceptMatches), offset: base, length: 0,
+                            note: handshake.acceptMatches ? nil : handshake.expectedAccept.map { "(expected \($0))" },
+                            generated: true)]
         if let expected = handshake.expectedAccept, !handshake.acceptMatches {
             fields.append(Field(WebSocketFields.expectedAccept, .text(expected), offset: base, length: 0, generated: true))
         }
