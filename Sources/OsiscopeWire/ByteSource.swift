@@ -94,9 +94,14 @@ public final class ByteSource: Sendable {
     public var packetSpans: [PacketSpan] { packetSpans(of: range) }
 
     /// Numbers of the packets that brought the bytes of `range`, in order of first use, without repeats.
-    public func packets(of range: Range<Int64>) -> [Int] {
+    public func packets(of range: Range<Int64>) -> [Int] { Self.packetNumbers(packetSpans(of: range)) }
+
+    /// Packet numbers of spans in order of first use, without repeats; linear, for messages of
+    /// thousands of packets.
+    public static func packetNumbers(_ spans: [PacketSpan]) -> [Int] {
         var numbers: [Int] = []
-        for span in packetSpans(of: range) where !numbers.contains(span.packet) { numbers.append(span.packet) }
+        var seen: Set<Int> = []
+        for span in spans where seen.insert(span.packet).inserted { numbers.append(span.packet) }
         return numbers
     }
 

@@ -95,7 +95,7 @@ import OsiscopeWire
             later[index].timestamp.seconds += 1_000
             Self.movePort(clientPort, to: clientPort &+ 1, in: &later[index])
         }
-        let events = try Self.events(PacketList(original + later))
+        let events = try Self.events(InMemoryPackets(original + later))
         let closedAt = try #require(events.firstIndex {
             if case .connectionClosed(let summary) = $0 { return summary.stream == 0 }
             return false

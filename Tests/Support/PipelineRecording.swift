@@ -21,7 +21,7 @@ public struct PipelineRecording {
     }
 
     public static func record(_ packets: [CapturedPacket], options: StreamOptions = StreamOptions()) throws -> PipelineRecording {
-        try record(PacketPipeline(source: PacketList(packets), streams: options))
+        try record(PacketPipeline(source: InMemoryPackets(packets), streams: options))
     }
 
     public static func record(_ pipeline: PacketPipeline) throws -> PipelineRecording {

@@ -74,9 +74,7 @@ public struct ApplicationMessage: Sendable {
         self.direction = direction
         self.source = source
         let spans = (wire ?? source).packetSpans
-        var numbers: [Int] = []
-        for span in spans where numbers.last != span.packet && !numbers.contains(span.packet) { numbers.append(span.packet) }
-        packets = listed ?? numbers
+        packets = listed ?? ByteSource.packetNumbers(spans)
         // The packet that brought the last byte completed the message, even when the stage
         // learnt of it later (a gap found, the connection closed).
         self.timestamp = spans.last?.time ?? timestamp

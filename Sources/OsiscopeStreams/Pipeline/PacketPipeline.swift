@@ -108,7 +108,7 @@ public protocol PacketSource: AnyObject {
 extension CaptureReader: PacketSource {}
 
 /// Packets already in memory as a source (tests, a selection replayed).
-public final class PacketList: PacketSource {
+public final class InMemoryPackets: PacketSource {
     private var packets: [CapturedPacket]
     private var index = 0
 
