@@ -23,6 +23,10 @@ public struct ConversationTracker: Sendable {
         var baseFromClient: UInt32?
         var baseFromServer: UInt32?
         var clientSYN: UInt32?
+        /// Window scale per side, as Wireshark keeps it: the shift, or `WindowScale.unknown`/`.none`.
+        var clientScale = WindowScale.unknown
+        var serverScale = WindowScale.unknown
+        var analysis = TCPSequenceAnalysis()
         var closed = false
         var lastSeen = Timestamp(seconds: 0, nanoseconds: 0)
     }
@@ -64,6 +68,11 @@ public struct ConversationTracker: Sendable {
         public var relativeSequence: UInt32 = 0
         public var nextSequence: UInt32?
         public var relativeAcknowledgment: UInt32?
+        /// The sender's window scale; nil on a SYN, whose window is never scaled.
+        public var windowScale: Int8?
+        /// The window after scaling (the raw value when the scale is not known).
+        public var window: UInt32 = 0
+        public var analysis = TCPAnalysisFindings()
 
         public func apply(to packet: inout DecodedPacket) {
             func generated(_ descriptor: FieldDescriptor, _ value: UInt32) -> Field {
@@ -77,7 +86,22 @@ public struct ConversationTracker: Sendable {
                           generated(ConversationFields.relativeSequence, relativeSequence)]
             if let nextSequence { fields.append(generated(ConversationFields.nextSequence, nextSequence)) }
             if let relativeAcknowledgment { fields.append(generated(ConversationFields.relativeAck, relativeAcknowledgment)) }
+            fields.append(generated(ConversationFields.window, window))
+            if let windowScale {
+                let factor = windowScale >= 0 ? Int64(1) << Int64(windowScale) : Int64(windowScale)
+                fields.append(Field(ConversationFields.windowScaleFactor, .signed(factor), offset: 0, length: 0, generated: true))
+            }
             for field in fields { packet.appendField(field, toLayer: "tcp") }
+            if let index = packet.layers.firstIndex(where: { $0.protocolKey == "tcp" }) {
+                // Relative numbers and the scaled window read better, as in Wireshark; the raw ones stay in the tree.
+                let tcp = packet.layers[index]
+                func number(_ key: String) -> UInt64 { tcp.field(key)?.value.number ?? 0 }
+                packet.layers[index].summary = TCPSegmentInfo.summary(
+                    ports: (number("tcp.srcport"), number("tcp.dstport")), flags: UInt16(truncatingIfNeeded: number("tcp.flags")),
+                    sequence: relativeSequence, acknowledgment: relativeAcknowledgment ?? UInt32(truncatingIfNeeded: number("tcp.ack_raw")), window: window,
+                    length: Int(number("tcp.len")))
+            }
+            TCPAnalysisReport(analysis).apply(to: &packet)
         }
     }
 
@@ -85,13 +109,14 @@ public struct ConversationTracker: Sendable {
     @discardableResult
     public mutating func track(_ packet: inout DecodedPacket) -> Placement? {
         guard let transport = packet.transport else { return nil }
-        let (placement, annotation) = track(transport, at: packet.packet.timestamp)
+        let (placement, annotation) = track(transport, of: packet.packet)
         annotation?.apply(to: &packet)
         return placement
     }
 
     /// Assigns a packet with this transport, captured at `now`, to its conversation.
-    public mutating func track(_ transport: TransportInfo, at now: Timestamp) -> (Placement?, Annotation?) {
+    public mutating func track(_ transport: TransportInfo, of packet: CapturedPacket) -> (Placement?, Annotation?) {
+        let now = packet.timestamp
         sweepIfDue(now: now)
         let key = ConversationKey(transport)
         switch transport.kind {
@@ -106,7 +131,8 @@ public struct ConversationTracker: Sendable {
             guard let segment = transport.tcp else { return (nil, nil) }
             let known = tcp[key]?.index
             var conversation = conversation(for: key, transport, segment)
-            let annotation = annotate(segment, from: transport.source, in: &conversation)
+            var annotation = annotate(segment, from: transport.source, of: packet, in: &conversation)
+            if known != nil && known != conversation.index { annotation.analysis.flags.insert(.reusedPorts) }
             if segment.has(TCPSegmentInfo.rst) || segment.has(TCPSegmentInfo.fin) { conversation.closed = true }
             conversation.lastSeen = now
             tcp[key] = conversation
@@ -163,7 +189,7 @@ public struct ConversationTracker: Sendable {
             server: fromClient ? transport.destination : transport.source)
     }
 
-    private func annotate(_ segment: TCPSegmentInfo, from source: Endpoint,
+    private func annotate(_ segment: TCPSegmentInfo, from source: Endpoint, of packet: CapturedPacket,
                           in conversation: inout TCPConversation) -> Annotation {
         let fromClient = source == conversation.client
         if segment.has(TCPSegmentInfo.syn) && !segment.has(TCPSegmentInfo.ack) && fromClient {
@@ -180,6 +206,14 @@ public struct ConversationTracker: Sendable {
         let consumed = UInt32(segment.payloadLength) + (isSYN ? 1 : 0) + (segment.has(TCPSegmentInfo.fin) ? 1 : 0)
         if consumed > 0 { annotation.nextSequence = annotation.relativeSequence &+ consumed }
         if segment.has(TCPSegmentInfo.ack), let peer { annotation.relativeAcknowledgment = segment.acknowledgment &- peer }
+
+        WindowScale.negotiate(segment, fromClient: fromClient, client: &conversation.clientScale, server: &conversation.serverScale)
+        let ownScale = fromClient ? conversation.clientScale : conversation.serverScale
+        let peerScale = fromClient ? conversation.serverScale : conversation.clientScale
+        annotation.window = isSYN ? UInt32(segment.window) : WindowScale.apply(ownScale, to: segment.window)
+        if !isSYN { annotation.windowScale = ownScale }
+        annotation.analysis = conversation.analysis.analyse(segment, from: fromClient ? .client : .server,
+                                                            peerScale: peerScale, packet: packet.number, at: packet.timestamp)
         return annotation
     }
 }

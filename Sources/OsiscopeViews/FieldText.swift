@@ -17,6 +17,8 @@ enum FieldText {
             return TerminalSafe.text(Shown.text(text))
         case .seconds(let seconds):
             return String(format6: seconds)
+        case .signed(let number):
+            return descriptor.names?(UInt64(bitPattern: number)).map { "\(number) (\($0))" } ?? String(number)
         case .bytes(let bytes):
             let shown = AddressFormat.hex(bytes.prefix(byteLimit))
             return bytes.count > byteLimit ? "\(shown)… (\(bytes.count) bytes)" : shown

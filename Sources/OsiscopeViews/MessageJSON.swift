@@ -93,6 +93,7 @@ public enum MessageJSON {
             case .text(let text): json.add(key, text)
             case .bytes(let bytes): json.add(key + "_base64", Data(bytes).base64EncodedString())
             case .seconds(let seconds): json.add(key, String(format6: seconds))
+            case .signed(let number): json.add(key, Int(number))
             case .none: json.addNull(key)
             }
         }

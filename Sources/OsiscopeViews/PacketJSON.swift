@@ -49,6 +49,7 @@ public enum PacketJSON {
         case .flag(let on): json.add("value", on)
         case .text(let text): json.add("value", Shown.text(text))
         case .seconds(let seconds): json.add("value", String(format6: seconds))
+        case .signed(let number): json.add("value", Int(number))
         case .bytes(let bytes):
             json.add("value", AddressFormat.hex(bytes.prefix(Shown.bytes)))
             if bytes.count > Shown.bytes || field.length > bytes.count {

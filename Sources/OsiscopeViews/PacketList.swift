@@ -1,5 +1,6 @@
 import OsiscopeCapture
 import OsiscopeWire
+import OsiscopeStreams
 
 /// One line per packet, the view tshark shows by default: number, time since the first
 /// packet, source → destination, the highest protocol (in its OSI layer's colour), length and
@@ -80,9 +81,7 @@ public struct PacketList: Sendable {
 
     /// The highest layers' summaries, with TCP analysis first as Wireshark shows it.
     static func info(_ packet: DecodedPacket) -> String {
-        let analysis = packet.allDiagnostics.filter { $0.key.hasPrefix("tcp.analysis.") }.map { diagnostic in
-            "[" + (analysisNames[diagnostic.key] ?? diagnostic.key) + "]"
-        }
+        let analysis = TCPAnalysisReport.columnText(packet)
         let application = packet.layers.filter { $0.osi == .application && $0.protocolKey != "data" }
         let summaries: [String]
         if !application.isEmpty {
@@ -100,21 +99,10 @@ public struct PacketList: Sendable {
         return (analysis + [summaries.joined(separator: ", ")]).filter { !$0.isEmpty }.joined(separator: " ")
     }
 
-    static let analysisNames: [String: String] = [
-        "tcp.analysis.retransmission": "TCP Retransmission", "tcp.analysis.out_of_order": "TCP Out-Of-Order",
-        "tcp.analysis.lost_segment": "TCP Previous segment not captured", "tcp.analysis.duplicate_ack": "TCP Dup ACK",
-        "tcp.analysis.zero_window": "TCP ZeroWindow", "tcp.analysis.keep_alive": "TCP Keep-Alive",
-        "tcp.analysis.window_update": "TCP Window Update",
-    ]
-
     /// "40000 → 8080 [SYN] Seq=0 Win=64240 Len=0 MSS=1460": relative numbers, as Wireshark.
     static func tcpSummary(_ tcp: Layer) -> String {
         func number(_ key: String) -> UInt64? { tcp.field(key)?.value.number }
-        let flags = UInt16(number("tcp.flags") ?? 0)
-        var text = "\(number("tcp.srcport") ?? 0) → \(number("tcp.dstport") ?? 0) [\(TCPSegmentInfo.flagNames(flags))]"
-        text += " Seq=\(number("tcp.seq") ?? number("tcp.seq_raw") ?? 0)"
-        if flags & TCPSegmentInfo.ack != 0 { text += " Ack=\(number("tcp.ack") ?? number("tcp.ack_raw") ?? 0)" }
-        text += " Win=\(number("tcp.window_size_value") ?? 0) Len=\(number("tcp.len") ?? 0)"
+        var text = tcp.summary
         if let mss = number("tcp.options.mss_val") { text += " MSS=\(mss)" }
         if tcp.field("tcp.options.sack_perm") != nil { text += " SACK_PERM" }
         if let shift = number("tcp.options.wscale.shift") { text += " WS=\(1 << min(shift, 14))" }

@@ -58,12 +58,21 @@ public struct TCPSegmentInfo: Sendable, Equatable {
     public var payloadLength: Int
     /// True when the checksum was verified as wrong (not when it was offloaded or unchecked).
     public var badChecksum: Bool
+    /// The window scale shift a SYN announces (RFC 7323); nil without the option or on other segments.
+    public var windowShift: UInt8? = nil
 
     // The bits as the TCP registry defines them.
     public static let fin = UInt16(TCPFields.fin.mask!), syn = UInt16(TCPFields.syn.mask!), rst = UInt16(TCPFields.reset.mask!)
     public static let psh = UInt16(TCPFields.push.mask!), ack = UInt16(TCPFields.ack.mask!), urg = UInt16(TCPFields.urgent.mask!)
 
     public func has(_ flag: UInt16) -> Bool { flags & flag != 0 }
+
+    /// "40000 → 8080 [SYN, ACK] Seq=0 Ack=1 Win=64240 Len=0", the gist Wireshark gives a segment.
+    public static func summary(ports: (source: UInt64, destination: UInt64), flags: UInt16, sequence: UInt32,
+                               acknowledgment: UInt32, window: UInt32, length: Int) -> String {
+        "\(ports.source) → \(ports.destination) [\(flagNames(flags))] Seq=\(sequence)"
+            + (flags & ack != 0 ? " Ack=\(acknowledgment)" : "") + " Win=\(window) Len=\(length)"
+    }
 
     /// "SYN, ACK" for 0x012, lowest bit first, as Wireshark names them.
     public static func flagNames(_ flags: UInt16) -> String { TCPFields.flagNames(flags) }

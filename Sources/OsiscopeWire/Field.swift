@@ -46,6 +46,8 @@ public final class FieldDescriptor: Sendable {
 /// A decoded value.
 public enum FieldValue: Sendable, Equatable {
     case number(UInt64)
+    /// A value that can be negative (Wireshark's -1 "unknown" window scale factor).
+    case signed(Int64)
     case flag(Bool)
     case text(String)
     case bytes([UInt8])

@@ -44,6 +44,7 @@ enum TCPDecoder {
         var payloadLength = 0
         var payloadOffset = offset + segmentLength
         var badChecksum = false
+        var windowShift: UInt8?
         if headerLength < Header.minimumLength {
             builder.diagnose(TCPDiagnostics.hdrLenBad,
                              "header length \(headerLength) is less than the minimum of 20 bytes", Header.dataOffset)
@@ -52,6 +53,9 @@ enum TCPDecoder {
         } else {
             if headerLength > Header.minimumLength && builder.records {
                 TCPOptions.add(&builder, in: Header.minimumLength..<headerLength)
+            }
+            if flags & TCPSegmentInfo.syn != 0 {
+                windowShift = TCPOptions.windowShift(builder, in: Header.minimumLength..<headerLength)
             }
             payloadOffset = offset + headerLength
             payloadLength = segmentLength - headerLength
@@ -76,16 +80,17 @@ enum TCPDecoder {
         }
         builder.generated(TCPFields.payloadLength, .number(UInt64(payloadLength)))
         let info = TCPSegmentInfo(sequence: sequence, acknowledgment: acknowledgment, flags: flags, window: window,
-                                  payloadOffset: payloadOffset, payloadLength: payloadLength, badChecksum: badChecksum)
+                                  payloadOffset: payloadOffset, payloadLength: payloadLength, badChecksum: badChecksum,
+                                  windowShift: windowShift)
         context.transport = TransportInfo(
             kind: .tcp,
             source: Endpoint(address: IPAddress(context.pseudoHeader?.source ?? []), port: sourcePort),
             destination: Endpoint(address: IPAddress(context.pseudoHeader?.destination ?? []), port: destinationPort),
             tcp: info)
         context.add(builder.layer("tcp", title, .transport, length: max(headerLength, Header.minimumLength),
-                                  summary: "\(sourcePort) → \(destinationPort) [\(TCPFields.flagNames(flags))] Seq=\(sequence)"
-                                      + (flags & TCPSegmentInfo.ack != 0 ? " Ack=\(acknowledgment)" : "")
-                                      + " Win=\(window) Len=\(payloadLength)"))
+                                  summary: TCPSegmentInfo.summary(
+                                      ports: (UInt64(sourcePort), UInt64(destinationPort)), flags: flags, sequence: sequence,
+                                      acknowledgment: acknowledgment, window: UInt32(window), length: payloadLength)))
         let captured = context.end - payloadOffset
         return captured > 0 ? (.data, payloadOffset) : nil
     }

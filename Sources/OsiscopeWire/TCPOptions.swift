@@ -71,6 +71,22 @@ enum TCPOptions {
         builder.value(TCPFields.options, range, .none, note: "(\(range.count) bytes)", children: children)
     }
 
+    /// The window scale shift a SYN announces (RFC 7323 §2.2), found without building fields:
+    /// conversation tracking needs it for every packet, shown or not.
+    static func windowShift(_ builder: LayerBuilder, in range: Range<Int>) -> UInt8? {
+        var at = range.lowerBound
+        while at < range.upperBound, let kind = builder.read(at..<(at + 1)) {
+            if kind == 0 { return nil }
+            if kind == 1 { at += 1; continue }
+            guard let length = builder.read((at + 1)..<(at + 2)).map(Int.init), length >= 2, at + length <= range.upperBound else {
+                return nil
+            }
+            if kind == 3 && length == 3 { return builder.read((at + 2)..<(at + 3)).map { UInt8(min($0, 14)) } }
+            at += length
+        }
+        return nil
+    }
+
     /// One group row per option kind, as Wireshark keys them.
     static let groups: [UInt64: FieldDescriptor] = [
         2: FieldDescriptor("tcp.options.mss", "Maximum segment size", .none, blurb: TCPFields.mss.blurb),

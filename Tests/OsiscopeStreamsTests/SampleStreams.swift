@@ -51,9 +51,13 @@ enum SampleStreams {
         for packet in packets {
             var decoded = PacketDecoder.decode(packet)
             guard let placement = tracker.track(&decoded), let segment = decoded.transport?.tcp else { continue }
-            let (events, analysis) = reassembler.process(segment, from: placement.direction, packet: packet)
-            if !analysis.isEmpty { result.analysis[packet.number] = analysis.map(\.key) }
-            apply(events)
+            // The tracker wrote the sequence analysis onto the packet; the reassembler adds its own findings.
+            let flagged = decoded.allDiagnostics.map(\.key)
+            let outcome = reassembler.process(segment, from: placement.direction, packet: packet,
+                                              isKeepAlive: flagged.contains("tcp.analysis.keep_alive"))
+            let keys = flagged + outcome.diagnostics.map(\.key)
+            if !keys.isEmpty { result.analysis[packet.number] = keys }
+            apply(outcome.events)
         }
         apply(reassembler.flush())
         return result

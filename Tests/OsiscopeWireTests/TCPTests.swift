@@ -238,7 +238,7 @@ struct TCPTests {
         #expect(transport.source.description == "192.0.2.10:40000")
         #expect(transport.destination.description == "198.51.100.20:8080")
         #expect(transport.tcp == TCPSegmentInfo(sequence: 1_000_000_000, acknowledgment: 0, flags: 0x002, window: 64240,
-                                                payloadOffset: 74, payloadLength: 0, badChecksum: false))
+                                                payloadOffset: 74, payloadLength: 0, badChecksum: false, windowShift: 7))
     }
 
     @Test("TCP header cut by the snap length: wire.truncated, ports still shown")

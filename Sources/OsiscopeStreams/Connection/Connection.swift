@@ -48,9 +48,9 @@ final class Connection: StreamSources {
         maps[direction].source(for: ranges)
     }
 
-    /// Feeds the packet's segment; returns its TCP analysis.
-    func process(_ segment: TCPSegmentInfo, from direction: Direction, packet: CapturedPacket,
-                 _ context: inout DecoderContext) -> [Diagnostic] {
+    /// Feeds the packet's segment, with what sequence analysis found on it.
+    func process(_ segment: TCPSegmentInfo, from direction: Direction, packet: CapturedPacket, analysis: TCPAnalysisFlags,
+                 _ context: inout DecoderContext) -> TCPReassembler.Outcome {
         let sender = swapped ? direction.opposite : direction
         summary.sides[sender].packets += 1
         summary.sides[sender].payloadBytes += segment.payloadLength
@@ -58,9 +58,10 @@ final class Connection: StreamSources {
         summary.lastSeen = packet.timestamp
         if segment.has(TCPSegmentInfo.syn) && !segment.has(TCPSegmentInfo.ack) { summary.sawHandshake = true }
         if segment.has(TCPSegmentInfo.rst) { summary.state = .reset }
-        let (events, analysis) = reassembler.process(segment, from: direction, packet: packet)
-        handle(events, &context)
-        return analysis
+        let outcome = reassembler.process(segment, from: direction, packet: packet,
+                                          isKeepAlive: analysis.contains(.keepAlive))
+        handle(outcome.events, &context)
+        return outcome
     }
 
     func release() {

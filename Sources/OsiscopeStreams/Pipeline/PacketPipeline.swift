@@ -81,7 +81,7 @@ public final class PacketPipeline {
         let transport = wire.map(\.transport) ?? PacketDecoder.transport(of: captured)
         var placement: ConversationTracker.Placement?
         var annotation: ConversationTracker.Annotation?
-        if let transport { (placement, annotation) = tracker.track(transport, at: captured.timestamp) }
+        if let transport { (placement, annotation) = tracker.track(transport, of: captured) }
         let packetIndex = queue.count
         // The packet's own event goes first; it is filled in once the stream stage has run.
         if wants.contains(.packets) {
@@ -91,10 +91,11 @@ public final class PacketPipeline {
         // A connection whose ports were reused for a new one has ended: finish it now.
         streams.retire(streams: tracker.takeRetiredStreams() + (placement?.replaces.map { [$0] } ?? []), into: &queue)
         guard let placement, let transport, let segment = transport.tcp else { return }
-        let findings = streams.process(captured, segment, transport: transport, placement: placement, into: &queue)
+        let findings = streams.process(captured, segment, transport: transport, placement: placement,
+                                       analysis: annotation?.analysis.flags ?? [], into: &queue)
         guard wants.contains(.packets) else { return }
         queue[packetIndex] = .packet(PacketEvent(packet: captured, transport: transport, conversation: annotation,
-                                                 analysis: findings.analysis, records: findings.records,
+                                                 reassembly: findings.reassembly, records: findings.records,
                                                  reassemblingFor: findings.reassemblingFor, wire: wire))
     }
 }

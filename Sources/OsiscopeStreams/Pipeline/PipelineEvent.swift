@@ -35,10 +35,10 @@ public struct PipelineEvents: OptionSet, Sendable {
 public struct PacketEvent: Sendable {
     public let packet: CapturedPacket
     public let transport: TransportInfo?
-    /// `tcp.stream`/`udp.stream` and relative sequence numbers.
+    /// `tcp.stream`/`udp.stream`, relative sequence numbers, the scaled window and TCP analysis.
     public let conversation: ConversationTracker.Annotation?
-    /// TCP analysis flags (retransmission, lost segment, …).
-    public let analysis: [Diagnostic]
+    /// Reassembly problems (snap length cuts, retransmitted bytes that differ).
+    public let reassembly: [Diagnostic]
     /// What the stream stage found on this packet (HTTP heads, WebSocket frames, problems).
     let records: [any LayerRecord]
     /// The decoder whose message the payload belongs to ("HTTP"), when no layer of this
@@ -48,13 +48,13 @@ public struct PacketEvent: Sendable {
     let wire: DecodedPacket?
 
     init(packet: CapturedPacket, transport: TransportInfo?, conversation: ConversationTracker.Annotation?,
-         analysis: [Diagnostic] = [], records: [any LayerRecord] = [], reassemblingFor: String? = nil,
+         reassembly: [Diagnostic] = [], records: [any LayerRecord] = [], reassemblingFor: String? = nil,
          wire: DecodedPacket? = nil) {
         self.wire = wire
         self.packet = packet
         self.transport = transport
         self.conversation = conversation
-        self.analysis = analysis
+        self.reassembly = reassembly
         self.records = records
         self.reassemblingFor = reassemblingFor
     }
@@ -63,8 +63,8 @@ public struct PacketEvent: Sendable {
     public func decoded() -> DecodedPacket {
         var decoded = wire ?? PacketDecoder.decode(packet)
         conversation?.apply(to: &decoded)
-        if !analysis.isEmpty, let index = decoded.layers.firstIndex(where: { $0.protocolKey == "tcp" }) {
-            decoded.layers[index].diagnostics += analysis
+        if !reassembly.isEmpty, let index = decoded.layers.firstIndex(where: { $0.protocolKey == "tcp" }) {
+            decoded.layers[index].diagnostics += reassembly
         }
         let before = decoded.layers.count
         for record in records { record.apply(to: &decoded) }
@@ -76,6 +76,10 @@ public struct PacketEvent: Sendable {
             // message that is still being reassembled.
             decoded.layers[index].title = "TCP segment data"
             decoded.layers[index].summary += ", part of a \(name) message still being reassembled"
+        } else if let resent = conversation?.analysis.retransmissionOf, resent > 0,
+                  let index = decoded.layers.firstIndex(where: { $0.protocolKey == "data" }) {
+            decoded.layers[index].title = "Retransmitted TCP segment data"
+            decoded.layers[index].summary += ", a retransmission of packet \(resent)"
         }
         return decoded
     }

@@ -2,7 +2,7 @@ import OsiscopeCapture
 import OsiscopeWire
 
 /// The stream stage for a whole capture: one `Connection` per TCP stream, fed packet by
-/// packet. It records what each packet completes (layers to show, TCP analysis) and emits
+/// packet. It records what each packet completes (layers to show, reassembly findings) and emits
 /// connection, message and stream-byte events.
 final class StreamStage {
     let options: StreamOptions
@@ -19,14 +19,16 @@ final class StreamStage {
 
     /// What the stage found on one packet.
     struct PacketFindings {
-        var analysis: [Diagnostic] = []
+        /// Reassembly problems (snap length cuts, retransmissions that differ).
+        var reassembly: [Diagnostic] = []
         var records: [any LayerRecord] = []
         /// The decoder whose message the packet's payload is part of, when none of it is shown yet.
         var reassemblingFor: String?
     }
 
     func process(_ packet: CapturedPacket, _ segment: TCPSegmentInfo, transport: TransportInfo,
-                 placement: ConversationTracker.Placement, into events: inout [PipelineEvent]) -> PacketFindings {
+                 placement: ConversationTracker.Placement, analysis: TCPAnalysisFlags,
+                 into events: inout [PipelineEvent]) -> PacketFindings {
         lastTimestamp = packet.timestamp
         let connection: Connection
         if let known = connections[placement.stream] {
@@ -47,13 +49,14 @@ final class StreamStage {
         }
         var context = makeContext(connection, packet: packet.number, time: packet.timestamp)
         var findings = PacketFindings()
-        findings.analysis = connection.process(segment, from: placement.direction, packet: packet, &context)
+        let outcome = connection.process(segment, from: placement.direction, packet: packet, analysis: analysis, &context)
+        findings.reassembly = outcome.diagnostics
         // Both sides closed (or one reset): flush what is left now, and drop the decoding state
         // below, so that memory follows the connections still open.
         let ending = connection.summary.state != .open && !connection.isReleased
         if ending { connection.finish(&context) }
         findings.records = context.records
-        if connection.decodesPayload { findings.reassemblingFor = connection.decoderDisplayName }
+        if connection.decodesPayload && outcome.carriedNewBytes { findings.reassemblingFor = connection.decoderDisplayName }
         emit(context, connection, into: &events)
         if ending { connection.release() }
         return findings

@@ -4,7 +4,7 @@ import OsiscopeWire
 /// lists, and what every emitted key must be found in.
 public enum Registry {
     public static let protocols: [ProtocolRegistry] = WireRegistry.protocols.map { registry in
-        registry.name == "tcp" ? registry.adding(diagnostics: TCPStreamDiagnostics.all) : registry
+        registry.name == "tcp" ? registry.adding(fields: TCPAnalysisFields.all.map { FieldRow($0) }, diagnostics: TCPStreamDiagnostics.all) : registry
     } + [http, websocket]
 
     static let http: ProtocolRegistry = {

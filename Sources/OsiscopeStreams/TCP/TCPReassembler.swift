@@ -1,8 +1,7 @@
 import OsiscopeCapture
 import OsiscopeWire
 
-/// Puts one TCP connection's segments back into two ordered byte streams and says, per
-/// packet, what TCP analysis Wireshark would flag. Out-of-order segments are held and
+/// Puts one TCP connection's segments back into two ordered byte streams. Out-of-order segments are held and
 /// delivered when the hole before them fills (reordering is on by default, unlike Wireshark);
 /// a hole becomes a gap once it cannot fill any more: the receiver acknowledged past it, the
 /// connection ended, or too much is waiting behind it.
@@ -38,9 +37,6 @@ public struct TCPReassembler: Sendable {
         var finished = false
         /// The tail of the delivered stream, to compare retransmitted bytes with.
         var recent: [UInt8] = []
-        var lastAck: UInt32?
-        var lastWindow: UInt16?
-        var lastSequence: UInt32?
         var sawSegment = false
     }
 
@@ -55,10 +51,21 @@ public struct TCPReassembler: Sendable {
         return half
     }
 
-    /// Feeds one packet's segment; returns the stream events it releases and the analysis
-    /// diagnostics for that packet.
-    public mutating func process(_ segment: TCPSegmentInfo, from direction: Direction, packet: CapturedPacket)
-        -> (events: [StreamEvent], analysis: [Diagnostic]) {
+    /// What one segment did to the streams.
+    public struct Outcome: Sendable {
+        /// Bytes, gaps and ends it released, in stream order.
+        public var events: [StreamEvent] = []
+        /// Reassembly problems on this packet (bytes cut by the snap length, a retransmission that differs).
+        public var diagnostics: [Diagnostic] = []
+        /// It carried bytes not seen before (held or delivered), not only a resend.
+        public var carriedNewBytes = false
+    }
+
+    /// Feeds one packet's segment. A keep-alive's byte is not compared with the one it repeats:
+    /// senders fill it with anything.
+    public mutating func process(_ segment: TCPSegmentInfo, from direction: Direction, packet: CapturedPacket,
+                                 isKeepAlive: Bool = false) -> Outcome {
+        var outcome = Outcome()
         var events: [StreamEvent] = []
         var analysis: [Diagnostic] = []
         // Taken out of the dictionary so that appending to its buffers does not copy them.
@@ -77,16 +84,14 @@ public struct TCPReassembler: Sendable {
         let length = Int64(segment.payloadLength)
         let end = start + length
 
-        analysis += Self.analyse(segment, start: start, length: length, half: half, packet: packet,
-                                 isSYN: isSYN, isFIN: isFIN, isRST: isRST)
-
-        if length > 0 {
+        if length > 0 && !isKeepAlive {
             if payload.count < segment.payloadLength {
                 analysis.append(Diagnostic(TCPStreamDiagnostics.reassemblySnaplen,
                                            "\(segment.payloadLength - payload.count) payload bytes were cut by the snap length: the stream gets a gap there"))
             }
-            accept(payload, at: start, declaredLength: length, packet: packet, payloadOffset: segment.payloadOffset,
-                   into: &half, direction: direction, events: &events, analysis: &analysis)
+            outcome.carriedNewBytes = accept(payload, at: start, declaredLength: length, packet: packet,
+                                             payloadOffset: segment.payloadOffset, into: &half, direction: direction,
+                                             events: &events, analysis: &analysis)
         }
         if end > half.highest || !half.sawSegment {
             half.highest = max(half.highest, end)
@@ -94,9 +99,6 @@ public struct TCPReassembler: Sendable {
         }
         if isFIN && half.finOffset == nil { half.finOffset = end }
         half.sawSegment = true
-        half.lastSequence = segment.sequence
-        if segment.has(TCPSegmentInfo.ack) { half.lastAck = segment.acknowledgment }
-        half.lastWindow = segment.window
         halves[direction] = half
 
         // An acknowledgment past a hole in the other direction means the receiver has those
@@ -116,7 +118,9 @@ public struct TCPReassembler: Sendable {
             events.append(.reset(direction))
         }
         finishIfDone(direction, events: &events)
-        return (events, analysis)
+        outcome.events = events
+        outcome.diagnostics = analysis
+        return outcome
     }
 
     /// Ends the capture: every hole still open becomes a gap.
@@ -136,13 +140,14 @@ public struct TCPReassembler: Sendable {
 
     // MARK: delivery
 
+    /// Takes a segment's bytes; says whether any of them were new.
     private mutating func accept(_ payload: ArraySlice<UInt8>, at start: Int64, declaredLength: Int64, packet: CapturedPacket,
                                  payloadOffset: Int, into half: inout Half, direction: Direction,
-                                 events: inout [StreamEvent], analysis: inout [Diagnostic]) {
+                                 events: inout [StreamEvent], analysis: inout [Diagnostic]) -> Bool {
         let end = start + declaredLength
         if end <= half.delivered {
             compareRetransmitted(payload, at: start, in: half, analysis: &analysis)
-            return
+            return false
         }
         var bytes = payload
         var offset = start
@@ -159,9 +164,9 @@ public struct TCPReassembler: Sendable {
         if offset == half.delivered {
             deliver(segment, declaredEnd: end, into: &half, direction: direction, events: &events)
             drainPending(into: &half, direction: direction, events: &events)
-        } else {
-            hold(segment, into: &half, direction: direction, events: &events)
+            return true
         }
+        return hold(segment, into: &half, direction: direction, events: &events)
     }
 
     private func deliver(_ segment: PendingSegment, declaredEnd: Int64, into half: inout Half, direction: Direction,
@@ -181,15 +186,18 @@ public struct TCPReassembler: Sendable {
         half.delivered = max(half.delivered, declaredEnd)
     }
 
-    private func hold(_ segment: PendingSegment, into half: inout Half, direction: Direction, events: inout [StreamEvent]) {
+    /// Holds a segment behind a hole; false for a duplicate of one already held.
+    private func hold(_ segment: PendingSegment, into half: inout Half, direction: Direction,
+                      events: inout [StreamEvent]) -> Bool {
         // Keep pending segments sorted by offset; duplicates of held data are dropped.
-        if half.pending.contains(where: { $0.offset == segment.offset && $0.bytes.count >= segment.bytes.count }) { return }
+        if half.pending.contains(where: { $0.offset == segment.offset && $0.bytes.count >= segment.bytes.count }) { return false }
         let index = half.pending.firstIndex { $0.offset > segment.offset } ?? half.pending.count
         half.pending.insert(segment, at: index)
         half.pendingBytes += segment.declaredLength
         if half.pendingBytes > Int64(maximumPendingBytes) || half.pending.count > maximumPendingSegments {
             flushHoles(upTo: Int64.max, in: &half, direction: direction, events: &events)
         }
+        return true
     }
 
     private func drainPending(into half: inout Half, direction: Direction, events: inout [StreamEvent]) {
@@ -241,47 +249,5 @@ public struct TCPReassembler: Sendable {
             analysis.append(Diagnostic(TCPStreamDiagnostics.reassemblyOverlapConflict,
                                        "retransmitted bytes differ from the ones sent first; the first ones were kept"))
         }
-    }
-
-    // MARK: analysis
-
-    /// Wireshark's TCP analysis flags (packet-tcp.c `tcp_analyze_sequence_number`), simplified.
-    private static func analyse(_ segment: TCPSegmentInfo, start: Int64, length: Int64, half: Half, packet: CapturedPacket,
-                                isSYN: Bool, isFIN: Bool, isRST: Bool) -> [Diagnostic] {
-        var flags: [Diagnostic] = []
-        guard half.sawSegment else {
-            if segment.window == 0 && !isRST && !isSYN {
-                flags.append(Diagnostic(TCPStreamDiagnostics.analysisZeroWindow, "zero window: the receiver's buffer is full"))
-            }
-            return flags
-        }
-        let control = isSYN || isFIN || isRST
-        if segment.window == 0 && !isRST && !isSYN {
-            flags.append(Diagnostic(TCPStreamDiagnostics.analysisZeroWindow, "zero window: the receiver's buffer is full"))
-        }
-        if length <= 1 && !control && start == half.highest - 1 {
-            flags.append(Diagnostic(TCPStreamDiagnostics.analysisKeepAlive, "keep-alive: one old byte resent to check the peer is still there"))
-            return flags
-        }
-        if length > 0 && start > half.highest {
-            flags.append(Diagnostic(TCPStreamDiagnostics.analysisLostSegment,
-                                    "previous segment not captured: \(start - half.highest) bytes before this one are missing"))
-        } else if (length > 0 || isFIN) && start < half.highest {
-            // Wireshark's rule of thumb: a late segment within 3 ms of the newest is reordering.
-            let sinceNewest = packet.timestamp.seconds(since: half.highestTime)
-            if sinceNewest < 0.003 && start + length <= half.highest && start >= half.delivered {
-                flags.append(Diagnostic(TCPStreamDiagnostics.analysisOutOfOrder, "out-of-order segment: it arrived after later data"))
-            } else {
-                flags.append(Diagnostic(TCPStreamDiagnostics.analysisRetransmission, "retransmission: this data was sent before"))
-            }
-        }
-        if length == 0 && !control && segment.has(TCPSegmentInfo.ack), let lastAck = half.lastAck {
-            if segment.acknowledgment == lastAck && segment.window == half.lastWindow && segment.window != 0 {
-                flags.append(Diagnostic(TCPStreamDiagnostics.analysisDuplicateAck, "duplicate ACK: asks again for the same missing data"))
-            } else if segment.acknowledgment == lastAck && segment.window != half.lastWindow && segment.sequence == half.lastSequence {
-                flags.append(Diagnostic(TCPStreamDiagnostics.analysisWindowUpdate, "window update: only the receive window changed"))
-            }
-        }
-        return flags
     }
 }

@@ -100,7 +100,8 @@ public enum WireRegistry {
         let groups = TCPOptions.groups.keys.sorted().compactMap { TCPOptions.groups[$0] }
             .filter { group in !options.contains { $0.descriptor === group } }.map { FieldRow($0) }
         let conversation = [F.payloadLength, ConversationFields.tcpStream, ConversationFields.relativeSequence,
-                            ConversationFields.nextSequence, ConversationFields.relativeAck].map { FieldRow($0) }
+                            ConversationFields.nextSequence, ConversationFields.relativeAck, ConversationFields.window,
+                            ConversationFields.windowScaleFactor].map { FieldRow($0) }
         return ProtocolRegistry(name: "tcp", title: "Transmission Control Protocol", osi: .transport,
                                 fields: header + options + groups + [FieldRow(TCPOptions.unknownGroup)] + conversation,
                                 diagnostics: TCPDiagnostics.all)
