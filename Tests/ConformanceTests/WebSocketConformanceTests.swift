@@ -6,7 +6,9 @@ import OsiscopeStreams
 import OsiscopeWire
 
 /// WebSocket frames per packet against tshark on every sample and corpus capture: each frame's
-/// opcode, FIN, MASK and 7-bit payload length, the close status codes, and the text tshark shows.
+/// opcode, FIN, MASK and 7-bit payload length, RSV bits, masking key, extended lengths, the close
+/// status codes, the text tshark shows, and the bytes of binary messages (tshark's `data.data`),
+/// pings and pongs.
 ///
 /// tshark is run as `tshark -n -r FILE -o tcp.reassemble_out_of_order:TRUE -Y websocket -T json
 /// -e frame.number -e websocket.opcode -e websocket.fin -e websocket.mask -e websocket.payload_length …`
@@ -44,6 +46,10 @@ import OsiscopeWire
         var rsv: [UInt64] = []
         var maskingKeys: [String] = []
         var extendedLengths: [String] = []
+        /// Payload bytes in hex, sorted: of each binary message (joined and inflated, on the
+        /// packet that completes it) and of each ping and pong; empty ones left out, as tshark
+        /// shows no field for them.
+        var payloads: [String] = []
 
         /// The header values compared besides the frames, in one list.
         var headerValues: [String] {
@@ -111,6 +117,8 @@ import OsiscopeWire
         #expect(frames.isEmpty, "\(name) frame headers:\n\(frames.prefix(5).joined(separator: "\n"))")
         let headers = Self.compare(path, ours, theirs, .frames) { $0.headerValues }
         #expect(headers.isEmpty, "\(name) RSV bits, masking keys, extended lengths:\n\(headers.prefix(5).joined(separator: "\n"))")
+        let payloads = Self.compare(path, ours, theirs, .frames) { $0.payloads.sorted() }
+        #expect(payloads.isEmpty, "\(name) binary and ping/pong payloads:\n\(payloads.prefix(5).joined(separator: "\n"))")
         let closes = Self.compare(path, ours, theirs, .closeCodes) { $0.closeCodes.map { String($0) } }
         #expect(closes.isEmpty, "\(name) close codes:\n\(closes.prefix(5).joined(separator: "\n"))")
         let texts = Self.compareTexts(path, ours, theirs)
@@ -218,6 +226,12 @@ import OsiscopeWire
                     fin: layer.field("websocket.fin")?.value == .flag(true),
                     mask: layer.field("websocket.mask")?.value == .flag(true),
                     payloadLength: layer.field("websocket.payload_length")?.value.number ?? 999))
+                if case .bytes(let bytes)? = layer.field("websocket.payload.binary")?.value, !bytes.isEmpty {
+                    view.payloads.append(hex(bytes))
+                }
+                if opcode == 9 || opcode == 10, case .bytes(let bytes)? = layer.field("websocket.payload")?.value, !bytes.isEmpty {
+                    view.payloads.append(hex(bytes))
+                }
                 if case .text(let text)? = layer.field("websocket.payload.text")?.value {
                     view.texts.append(text)
                     if opcode <= 1 { view.dataTexts.append(text) }
@@ -245,7 +259,8 @@ import OsiscopeWire
         let rows = try Tshark.occurrences(
             ["websocket.opcode", "websocket.fin", "websocket.mask", "websocket.payload_length", "websocket.payload.text",
              "websocket.payload.close.status_code", "websocket.rsv", "websocket.masking_key",
-             "websocket.payload_length_ext_16", "websocket.payload_length_ext_64"],
+             "websocket.payload_length_ext_16", "websocket.payload_length_ext_64", "data.data",
+             "websocket.payload.ping", "websocket.payload.pong"],
             filter: "websocket", of: path)
         var views: [Int: PacketView] = [:]
         for (packet, row) in rows {
@@ -268,8 +283,17 @@ import OsiscopeWire
             view.rsv = (row["websocket.rsv"] ?? []).map { UInt64($0.dropFirst(2), radix: 16) ?? 99 }
             view.maskingKeys = row["websocket.masking_key"] ?? []
             view.extendedLengths = (row["websocket.payload_length_ext_16"] ?? []) + (row["websocket.payload_length_ext_64"] ?? [])
+            view.payloads = ["data.data", "websocket.payload.ping", "websocket.payload.pong"].flatMap { row[$0] ?? [] }
             views[packet] = view
         }
         return views
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        return String(decoding: text, as: UTF8.self)
     }
 }

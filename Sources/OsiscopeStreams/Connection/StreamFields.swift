@@ -158,6 +158,8 @@ enum WebSocketFields {
         blurb: "The frame's data, shown unmasked: a client's payload is XORed with the masking key on the wire, and this is what the application sent.")
     static let text = FieldDescriptor("websocket.payload.text", "Text", .text,
         blurb: "The message as text (after joining fragments, unmasking and inflating).")
+    static let binary = FieldDescriptor("websocket.payload.binary", "Binary", .bytes,
+        blurb: "The binary message's bytes (after joining fragments, unmasking and inflating); tshark shows them as data.data.")
     static let closeCode = FieldDescriptor("websocket.payload.close.status_code", "Close status code",
         blurb: "Why the connection is closing, as a registered number (1000 normal, 1001 going away …).")
     static let closeReason = FieldDescriptor("websocket.payload.close.reason", "Close reason", .text,

@@ -103,6 +103,10 @@ struct WebSocketFrameRecord: LayerRecord {
             } else if message.opcode == .text || message.opcode == .ping || message.opcode == .pong, let text = message.text {
                 fields.append(Field(WebSocketFields.text, .text(text), offset: at, length: payloadLength,
                                     generated: message.frameCount > 1 || message.compressed))
+            } else if message.opcode == .binary {
+                fields.append(Field(WebSocketFields.binary, .bytes(message.payload), offset: at, length: payloadLength,
+                                    note: message.payloadTruncated ? "(the first \(message.payload.count) bytes)" : nil,
+                                    generated: message.frameCount > 1 || message.compressed))
             }
             // A message repeats its frames' own problems; show each once.
             diagnostics += message.diagnostics.filter { !frame.diagnostics.contains($0) }.map(\.diagnostic)

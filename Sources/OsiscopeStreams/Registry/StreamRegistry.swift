@@ -22,7 +22,7 @@ public enum Registry {
             FieldRow(F.fin, at: first), FieldRow(F.rsv1, at: first), FieldRow(F.rsv2, at: first), FieldRow(F.rsv3, at: first),
             FieldRow(F.opcode, at: first), FieldRow(F.mask, at: second), FieldRow(F.payloadLength, at: second),
             FieldRow(F.extended16, at: 2..<4), FieldRow(F.extended64, at: 2..<10),
-        ] + [F.maskingKey, F.payload, F.text, F.closeCode, F.closeReason, F.messageLength, F.frames, F.accept,
+        ] + [F.maskingKey, F.payload, F.text, F.binary, F.closeCode, F.closeReason, F.messageLength, F.frames, F.accept,
              F.expectedAccept, F.deflate, F.subprotocol].map { FieldRow($0) },
         diagnostics: WebSocketDiagnostics.all)
     }()
