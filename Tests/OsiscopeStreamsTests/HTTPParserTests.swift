@@ -449,6 +449,40 @@ struct HTTPParserTests {
         #expect(run.responses.allSatisfy { $0.diagnostics.map(\.key) == ["http.pairing.uncertain"] })
     }
 
+    /// Samples/http-keepalive.pcap without packet 9 (the whole chunked response to GET /chunked):
+    /// without this rule every later response was paired with the request before its own, and the
+    /// response to HEAD was read as having a body, swallowing the next response.
+    @Test("a response lost whole between messages: the next one answers the next request")
+    func responseLostBetweenMessages() throws {
+        let lost = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
+        let run = HTTPScript([
+            .send(.client, http("GET /a HTTP/1.1\r\n\r\nGET /lost HTTP/1.1\r\n\r\nHEAD /c HTTP/1.1\r\n\r\nGET /d HTTP/1.1\r\n\r\n")),
+            .send(.server, http("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx")),
+            .lose(.server, span(lost)),
+            .send(.server, http("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n")),
+            .send(.server, http("HTTP/1.1 204 No Content\r\n\r\n")),
+            .finish,
+        ]).run()
+        #expect(run.responses.map(\.answers) == [0, 2, 3])
+        #expect(run.responses.map { $0.head.status } == [200, 200, 204])
+        #expect(run.responses.map(\.isComplete) == [true, true, true])
+        #expect(run.responses.dropFirst().allSatisfy { $0.diagnostics.map(\.key) == ["http.pairing.uncertain"] })
+    }
+
+    /// The lost bytes run past the end the Content-Length announced: the next response began in them.
+    @Test("a gap past the end of a framed response: the response after it was lost too")
+    func gapPastTheEndOfAFramedResponse() throws {
+        let run = HTTPScript([
+            .send(.client, http("GET /a HTTP/1.1\r\n\r\nGET /lost HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n")),
+            .send(.server, http("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234")),
+            .lose(.server, 5 + span("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")),
+            .send(.server, http("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")),
+            .finish,
+        ]).run()
+        #expect(run.responses.map(\.answers) == [0, 2])
+        #expect(run.responses.map { $0.head.status } == [200, 201])
+    }
+
     @Test("a gap inside a Content-Length body keeps the framing")
     func gapInsideBody() throws {
         let head = "POST /upload HTTP/1.1\r\nContent-Length: 20\r\n\r\n"

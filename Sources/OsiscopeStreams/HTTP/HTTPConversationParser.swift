@@ -350,9 +350,12 @@ public struct HTTPConversationParser: Sendable {
 
     private mutating func applyGap(_ direction: Direction, length: Int64, _ events: inout [HTTPEvent]) {
         if direction == .client { resumeClient(&events) }
-        let (message, lostPlace) = sides[Self.side(direction)].gap(length: length, &events)
+        let (message, lostPlace, messageBegan) = sides[Self.side(direction)].gap(length: length, &events)
         if let message { completed(message, &events) }
         if lostPlace { pairingUncertain = true }
+        // A response began in the lost bytes: it answered the oldest waiting request, so the
+        // next response seen is paired with the request after it, not shifted by one.
+        if direction == .server, messageBegan, !pending.isEmpty { pending.removeFirst() }
     }
 
     private mutating func reportUnanswered(because reason: String, _ events: inout [HTTPEvent]) {

@@ -540,9 +540,11 @@ struct HTTPSideParser: Sendable {
         state = .ignored
     }
 
-    /// Bytes `[received, received + length)` were lost. Returns the message the gap ended, and
-    /// whether the parser lost its place (and now looks for the next start line).
-    mutating func gap(length: Int64, _ events: inout [HTTPEvent]) -> (HTTPMessage?, lostPlace: Bool) {
+    /// Bytes `[received, received + length)` were lost. Returns the message the gap ended,
+    /// whether the parser lost its place (and now looks for the next start line), and whether a
+    /// message certainly began inside the lost bytes: the gap opened between messages, or after
+    /// the end that the current message's length announced.
+    mutating func gap(length: Int64, _ events: inout [HTTPEvent]) -> (HTTPMessage?, lostPlace: Bool, messageBegan: Bool) {
         let start = received
         received += length
         let diagnostic = StreamDiagnostic(HTTPDiagnostics.gap, "\(length) bytes were not captured",
@@ -550,20 +552,25 @@ struct HTTPSideParser: Sendable {
         switch state {
         case .handedOver, .ignored, .closed:
             consumed = received
-            return (nil, false)
+            return (nil, false, false)
         case .body(let remaining) where length <= remaining:
             skip(length, diagnostic)
-            if length == remaining { return (finishMessage(end: consumed, complete: true), false) }
+            if length == remaining { return (finishMessage(end: consumed, complete: true), false, false) }
             state = .body(remaining: remaining - length)
-            return (nil, false)
+            return (nil, false, false)
         case .chunkData(let remaining) where length < remaining:
             skip(length, diagnostic)
             state = .chunkData(remaining: remaining - length)
-            return (nil, false)
+            return (nil, false, false)
         case .untilClose:
             skip(length, diagnostic)
-            return (nil, false)
+            return (nil, false, false)
         default:
+            let began: Bool = switch state {
+            case .idle: true
+            case .body: current != nil
+            default: false
+            }
             var ended: HTTPMessage?
             if current != nil {
                 var end = consumed + Int64(buffer.count)
@@ -582,7 +589,7 @@ struct HTTPSideParser: Sendable {
             consumed = received
             judged = true
             enterResync(at: received)
-            return (ended, true)
+            return (ended, true, began)
         }
     }
 
