@@ -7,8 +7,13 @@ public struct MessageList: Sendable {
     public var style: TerminalStyle
     /// Characters of text shown per message before "…".
     public var textLimit = 100
+    /// Lines longer than this wrap, continuing under the description; nil: never.
+    public var width: Int?
 
-    public init(style: TerminalStyle = .plain) { self.style = style }
+    public init(style: TerminalStyle = .plain, width: Int? = nil) {
+        self.style = style
+        self.width = width
+    }
 
     public func line(_ message: ApplicationMessage, since start: Timestamp) -> String {
         line(message, time: String(format6: message.timestamp.seconds(since: start)))
@@ -18,7 +23,10 @@ public struct MessageList: Sendable {
     public func line(_ message: ApplicationMessage, time: String) -> String {
         let time = time.leftPadded(10, with: " ")
         let arrow = message.direction == .client ? style.color("client → server", .cyan) : style.color("server → client", .magenta)
-        return "\(time)  #\(message.stream)  \(arrow)  \(describe(message))  " + style.dim("packets \(TreeRenderer.packetList(message.packets))")
+        let lead = "\(time)  #\(message.stream)  \(arrow)  "
+        let line = lead + describe(message) + "  " + style.dim("packets \(TreeRenderer.packetList(message.packets))")
+        guard let width else { return line }
+        return LineFitting.wrap(line, width: width, indent: LineFitting.visibleWidth(lead)).joined(separator: "\n")
     }
 
     func describe(_ message: ApplicationMessage) -> String {

@@ -26,8 +26,8 @@ public struct PacketList: Sendable {
     }
 
     private func cut(_ text: String) -> String {
-        guard let width, text.count > width else { return text }
-        return String(text.prefix(max(0, width - 1))) + "…"
+        guard let width else { return text }
+        return LineFitting.cut(text, to: width)
     }
 
     public func line(_ packet: DecodedPacket, since start: Timestamp) -> String {

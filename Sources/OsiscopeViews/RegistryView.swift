@@ -4,8 +4,13 @@ import OsiscopeWire
 /// or JSON Lines (one object per row), like `tshark -G fields`.
 public struct RegistryView: Sendable {
     public var style: TerminalStyle
+    /// Lines longer than this wrap, continuing under their column; nil: never.
+    public var width: Int?
 
-    public init(style: TerminalStyle = .plain) { self.style = style }
+    public init(style: TerminalStyle = .plain, width: Int? = nil) {
+        self.style = style
+        self.width = width
+    }
 
     public func render(_ registry: ProtocolRegistry) -> String {
         var lines = [style.color(style.bold("\(registry.name) · Layer \(registry.osi.rawValue) · \(registry.title)"),
@@ -15,17 +20,23 @@ public struct RegistryView: Sendable {
             var place = ""
             if let range = row.place { place = range.count == 1 ? "byte \(range.lowerBound)" : "bytes \(range.lowerBound)–\(range.upperBound - 1)" }
             if let mask = row.descriptor.mask { place += (place.isEmpty ? "" : ", ") + "mask 0x" + String(mask, radix: 16) }
-            lines.append("  " + row.descriptor.key.padding(width) + "  " + row.descriptor.label
-                         + (place.isEmpty ? "" : "  " + style.dim("[\(place)]")))
-            lines.append("  " + String(repeating: " ", count: width) + "  " + style.dim(row.descriptor.blurb))
+            let column = 2 + width + 2
+            append("  " + row.descriptor.key.padding(width) + "  " + row.descriptor.label
+                   + (place.isEmpty ? "" : "  " + style.dim("[\(place)]")), hanging: column, into: &lines)
+            append(String(repeating: " ", count: column) + style.dim(row.descriptor.blurb), hanging: column, into: &lines)
         }
         if !registry.diagnostics.isEmpty { lines.append("  " + style.bold("Diagnostics")) }
         let keyWidth = registry.diagnostics.map(\.key.count).max() ?? 0
         for diagnostic in registry.diagnostics {
-            lines.append("  " + diagnostic.key.padding(keyWidth) + "  " + diagnostic.severity.rawValue.padding(7) + " "
-                         + diagnostic.summary)
+            append("  " + diagnostic.key.padding(keyWidth) + "  " + diagnostic.severity.rawValue.padding(7) + " "
+                   + diagnostic.summary, hanging: 2 + keyWidth + 2 + 8, into: &lines)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    func append(_ line: String, hanging: Int, into lines: inout [String]) {
+        guard let width else { return lines.append(line) }
+        lines += LineFitting.wrap(line, width: width, indent: hanging)
     }
 
     /// One JSON object per row: fields first, then diagnostics.

@@ -12,26 +12,36 @@ public struct TreeRenderer: Sendable {
     public var style: TerminalStyle
     /// Adds each field's teaching sentence, its key and its bytes.
     public var explain: Bool
+    /// Lines longer than this are wrapped, continuing indented under their start; nil: never.
+    public var width: Int?
 
-    public init(style: TerminalStyle = .plain, explain: Bool = false) {
+    public init(style: TerminalStyle = .plain, explain: Bool = false, width: Int? = nil) {
         self.style = style
         self.explain = explain
+        self.width = width
     }
 
     public func render(_ packet: DecodedPacket) -> String {
-        var lines = [header(packet.packet)]
+        var lines: [String] = []
+        append(header(packet.packet), hanging: 2, into: &lines)
         for comment in packet.packet.comments {
-            lines.append("  Comment: " + TerminalSafe.text(comment))
+            append("  Comment: " + TerminalSafe.text(comment), hanging: 4, into: &lines)
         }
-        for diagnostic in packet.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 2)) }
+        for diagnostic in packet.diagnostics { append(diagnosticLine(diagnostic, indent: 2), hanging: 4, into: &lines) }
         for layer in packet.layers {
-            lines.append(layerHeading(layer))
+            append(layerHeading(layer), hanging: 4, into: &lines)
             // Bit pictures need the field's bytes, which are in the packet only for packet layers.
             let bytes = layer.source == nil ? packet.packet.data : []
             for field in layer.fields { appendField(field, indent: 4, bytes: bytes, into: &lines) }
-            for diagnostic in layer.diagnostics { lines.append(diagnosticLine(diagnostic, indent: 4)) }
+            for diagnostic in layer.diagnostics { append(diagnosticLine(diagnostic, indent: 4), hanging: 6, into: &lines) }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The line, wrapped to the width with its continuation `hanging` columns in.
+    func append(_ line: String, hanging: Int, into lines: inout [String]) {
+        guard let width else { return lines.append(line) }
+        lines += LineFitting.wrap(line, width: width, indent: hanging)
     }
 
     func header(_ packet: CapturedPacket) -> String {
@@ -57,11 +67,13 @@ public struct TreeRenderer: Sendable {
     func appendField(_ field: Field, indent: Int, bytes: [UInt8], into lines: inout [String]) {
         let pad = String(repeating: " ", count: indent)
         let bits = field.generated ? nil : FieldText.bitPattern(field, in: bytes)
-        lines.append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field))
+        append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field), hanging: indent + 4, into: &lines)
         if explain {
             let place = field.generated ? "computed" : field.length == 1 ? "byte \(field.offset)"
                 : "bytes \(field.offset)–\(field.offset + field.length - 1)"
-            lines.append(pad + "  " + style.dim("↳ \(field.descriptor.blurb) (\(field.key), \(place))"))
+            // Continued under the sentence, not under the arrow, so the arrow marks where it starts.
+            append(pad + "  " + style.dim("↳ \(field.descriptor.blurb) (\(field.key), \(place))"), hanging: indent + 4,
+                   into: &lines)
         }
         for child in field.children { appendField(child, indent: indent + 4, bytes: bytes, into: &lines) }
     }

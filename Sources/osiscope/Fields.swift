@@ -34,7 +34,7 @@ struct Fields: ParsableCommand {
             registries = [registry]
         }
         let out = Output()
-        let view = RegistryView(style: output.style)
+        let view = RegistryView(style: output.style, width: terminalWidth())
         for (index, registry) in registries.enumerated() {
             if json {
                 for line in RegistryView.json(registry) { out.write(line + "\n") }

@@ -38,7 +38,7 @@ struct Follow: ParsableCommand {
                                  streamBytesOf: stream)
         let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
-        let list = MessageList(style: style)
+        let list = MessageList(style: style, width: terminalWidth())
         let view = FollowView(style: style, hex: hex)
         var seen = false
         var finished: Set<Direction> = []

@@ -47,7 +47,7 @@ struct Inspect: ParsableCommand {
                                  streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
         let style = output.style
-        let tree = TreeRenderer(style: style, explain: explain)
+        let tree = TreeRenderer(style: style, explain: explain, width: terminalWidth())
         let dump = HexDump(style: style)
         var shown = 0
         let damage = run.forEachEvent { event in

@@ -43,7 +43,7 @@ struct Messages: ParsableCommand {
     func run() throws {
         let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
         let out = Output(inputIsStream: run.inputIsStream)
-        var list = MessageList(style: output.style)
+        var list = MessageList(style: output.style, width: terminalWidth())
         if full { list.textLimit = Int.max }
         var clock = TimeColumn(time.timeFormat)
         let damage = run.forEachEvent { event in

@@ -29,7 +29,7 @@ struct Streams: ParsableCommand {
             }
             return true
         }
-        if !json { out.write(StreamTable(style: output.style).render(summaries.sorted { $0.stream < $1.stream })) }
+        if !json { out.write(StreamTable(style: output.style, width: terminalWidth()).render(summaries.sorted { $0.stream < $1.stream })) }
         try run.finish(damage, output: out)
     }
 }

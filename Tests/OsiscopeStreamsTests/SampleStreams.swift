@@ -1,6 +1,7 @@
 import Foundation
 import OsiscopeCapture
 import OsiscopeWire
+import OsiscopeTestSupport
 @testable import OsiscopeStreams
 
 /// Real recorded packets from Samples/, for reassembly and protocol tests.
@@ -10,10 +11,7 @@ enum SampleStreams {
 
     /// Every packet of a sample, decoded.
     static func packets(_ name: String) throws -> [CapturedPacket] {
-        let reader = try CaptureReader(path: samples.appendingPathComponent(name).path)
-        var packets: [CapturedPacket] = []
-        while let packet = try reader.next() { packets.append(packet) }
-        return packets
+        try PipelineRecording.capturedPackets(path: samples.appendingPathComponent(name).path)
     }
 
     struct Reassembled {

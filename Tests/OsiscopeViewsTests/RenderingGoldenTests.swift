@@ -3,6 +3,7 @@ import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeViews
 import OsiscopeWire
+import OsiscopeTestSupport
 
 /// The tree, hex and JSON views of real sample packets, compared with reviewed golden files.
 @Suite struct RenderingGoldenTests {
@@ -57,5 +58,37 @@ import OsiscopeWire
     @Test func jsonLinesContract() throws {
         let syn = try Self.packet(1, of: "http-keepalive.pcap")
         try GoldenFile.check(PacketJSON.encode(syn) + "\n", against: "http-syn.json")
+    }
+
+    /// A WebSocket frame that arrived in several segments: its layer's bytes come from the
+    /// stream, and the `reassembled` object says from which packets.
+    @Test func jsonOfAReassembledWebSocketFrame() throws {
+        let packet = try Self.packet(73, of: "websocket-plain.pcapng")
+        let layer = try #require(packet.layers.last)
+        #expect(layer.protocolKey == "websocket")
+        #expect(layer.source?.packets.count == 49) // tshark: tcp.segment.count 49
+        try GoldenFile.check(PacketJSON.encode(packet) + "\n", against: "websocket-reassembled.json")
+    }
+
+    /// Binary values: the masking key, the masked payload shown unmasked, the binary message.
+    @Test func jsonOfABinaryFrame() throws {
+        let packet = try Self.packet(17, of: "websocket-plain.pcapng")
+        let binary = try #require(packet.layers.last?.field("websocket.payload.binary"))
+        #expect(binary.value == .bytes(Array(0..<16)))
+        try GoldenFile.check(PacketJSON.encode(packet) + "\n", against: "websocket-binary.json")
+    }
+
+    /// Packet 9 of the HTTP sample (a whole response) left out: packet 10 follows a hole and
+    /// packet 11 acknowledges bytes never seen, as tshark reports them, and each response after
+    /// the hole says its pairing with a request is uncertain.
+    @Test func jsonOfPacketsWithDiagnostics() throws {
+        let packets = try PipelineRecording.capturedPackets(path: GoldenFile.samples.appendingPathComponent("http-keepalive.pcap").path)
+        let recording = try PipelineRecording.record(packets.filter { $0.number != 9 })
+        let flagged = recording.packets.filter { !$0.allDiagnostics.isEmpty }
+        #expect(flagged.map(\.packet.number) == [10, 11, 17, 19, 21, 26])
+        #expect(flagged.map { $0.allDiagnostics.map(\.key) } == [
+            ["tcp.analysis.lost_segment"], ["tcp.analysis.ack_lost_segment", "tcp.reassembly.gap", "http.gap"],
+        ] + Array(repeating: ["http.pairing.uncertain"], count: 4))
+        try GoldenFile.check(flagged.prefix(3).map { PacketJSON.encode($0) + "\n" }.joined(), against: "http-lost-segment.json")
     }
 }

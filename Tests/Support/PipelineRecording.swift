@@ -20,6 +20,14 @@ public struct PipelineRecording {
         try record(PacketPipeline(source: try CaptureReader(path: path), streams: options, streamBytesOf: streamBytesOf))
     }
 
+    /// Every packet of a capture file, undecoded, for tests that leave some out or reorder them.
+    public static func capturedPackets(path: String) throws -> [CapturedPacket] {
+        let reader = try CaptureReader(path: path)
+        var packets: [CapturedPacket] = []
+        while let packet = try reader.next() { packets.append(packet) }
+        return packets
+    }
+
     public static func record(_ packets: [CapturedPacket], options: StreamOptions = StreamOptions()) throws -> PipelineRecording {
         try record(PacketPipeline(source: InMemoryPackets(packets), streams: options))
     }
