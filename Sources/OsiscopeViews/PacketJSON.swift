@@ -36,6 +36,7 @@ public enum PacketJSON {
             json.addRaw("reassembled", reassembled.finished())
         }
         json.addRaw("fields", JSONWriter.array(layer.fields.flatMap(\.flattened).map(field)))
+        if !layer.quoted.isEmpty { json.addRaw("quoted", JSONWriter.array(layer.quoted.map(Self.layer))) }
         return json.finished()
     }
 

@@ -28,14 +28,20 @@ public struct TreeRenderer: Sendable {
             append("  Comment: " + TerminalSafe.text(comment), hanging: 4, into: &lines)
         }
         for diagnostic in packet.diagnostics { append(diagnosticLine(diagnostic, indent: 2), hanging: 4, into: &lines) }
-        for layer in packet.layers {
-            append(layerHeading(layer), hanging: 4, into: &lines)
-            // Bit pictures need the field's bytes, which are in the packet only for packet layers.
-            let bytes = layer.source == nil ? packet.packet.data : []
-            for field in layer.fields { appendField(field, indent: 4, bytes: bytes, into: &lines) }
-            for diagnostic in layer.diagnostics { append(diagnosticLine(diagnostic, indent: 4), hanging: 6, into: &lines) }
-        }
+        for layer in packet.layers { appendLayer(layer, indent: 2, packet: packet, into: &lines) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A layer's heading, fields and problems; the datagram an ICMP error quotes goes under it.
+    func appendLayer(_ layer: Layer, indent: Int, quoted: Bool = false, packet: DecodedPacket, into lines: inout [String]) {
+        append(String(repeating: " ", count: indent) + layerHeading(layer, quoted: quoted), hanging: indent + 2, into: &lines)
+        // Bit pictures need the field's bytes, which are in the packet only for packet layers.
+        let bytes = layer.source == nil ? packet.packet.data : []
+        for field in layer.fields { appendField(field, indent: indent + 2, bytes: bytes, into: &lines) }
+        for diagnostic in layer.diagnostics {
+            append(diagnosticLine(diagnostic, indent: indent + 2), hanging: indent + 4, into: &lines)
+        }
+        for inner in layer.quoted { appendLayer(inner, indent: indent + 2, quoted: true, packet: packet, into: &lines) }
     }
 
     /// The line, wrapped to the width with its continuation `hanging` columns in.
@@ -52,16 +58,17 @@ public struct TreeRenderer: Sendable {
             + " · \(size) · \(packet.linkType.title)"
     }
 
-    func layerHeading(_ layer: Layer) -> String {
+    func layerHeading(_ layer: Layer, quoted: Bool = false) -> String {
         let color = TerminalStyle.color(forOSI: layer.osi.rawValue)
-        var text = style.color(style.bold("Layer \(layer.osi.rawValue) · \(layer.osi.title) · \(layer.title)"), color)
+        let title = (quoted ? "Quoted · " : "") + "Layer \(layer.osi.rawValue) · \(layer.osi.title) · \(layer.title)"
+        var text = style.color(style.bold(title), color)
         let summary = LayerSummary.text(layer)
         if !summary.isEmpty { text += "  " + TerminalSafe.text(summary) }
         var range = layer.length > 0 ? "bytes \(layer.offset)–\(layer.offset + layer.length - 1)" : "no bytes"
         if let source = layer.source, case .tcpStream(let stream, let direction) = source.kind {
             range = "\(direction.rawValue) stream \(stream) \(range), from packets \(Self.packetList(source.packets))"
         }
-        return "  " + text + "  " + style.dim("[\(range)]")
+        return text + "  " + style.dim("[\(range)]")
     }
 
     func appendField(_ field: Field, indent: Int, bytes: [UInt8], into lines: inout [String]) {

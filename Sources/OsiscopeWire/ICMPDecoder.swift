@@ -20,6 +20,9 @@ enum ICMPDecoder {
         let sequence: FieldDescriptor
         let checksumBad: DiagnosticDescriptor
         let echoTypes: Set<UInt64>
+        /// Error messages, which quote the start of the datagram that caused them.
+        let errorTypes: Set<UInt64>
+        let quotedNetwork: NextLayer
         let typeName: @Sendable (UInt64, UInt64) -> String?
         let usesPseudoHeader: Bool
     }
@@ -32,7 +35,9 @@ enum ICMPDecoder {
         identifier: FieldDescriptor("icmp.ident", "Identifier", blurb: "Matches echo replies to the ping program that sent the request."),
         sequence: FieldDescriptor("icmp.seq", "Sequence Number", blurb: "Counts the echo requests, so lost ones show as gaps."),
         checksumBad: DiagnosticDescriptor("icmp.checksum.bad", .warning, "the ICMP checksum is wrong"),
-        echoTypes: [0, 8, 13, 14], typeName: ICMPNames.v4, usesPseudoHeader: false)
+        echoTypes: [0, 8, 13, 14],
+        // RFC 792: unreachable, source quench, redirect, time exceeded, parameter problem.
+        errorTypes: [3, 4, 5, 11, 12], quotedNetwork: .ipv4, typeName: ICMPNames.v4, usesPseudoHeader: false)
 
     static let v6 = Family(
         key: "icmpv6", title: "Internet Control Message Protocol v6",
@@ -42,7 +47,9 @@ enum ICMPDecoder {
         identifier: FieldDescriptor("icmpv6.echo.identifier", "Identifier", blurb: "Matches echo replies to the ping program that sent the request."),
         sequence: FieldDescriptor("icmpv6.echo.sequence_number", "Sequence", blurb: "Counts the echo requests."),
         checksumBad: DiagnosticDescriptor("icmpv6.checksum.bad", .warning, "the ICMPv6 checksum is wrong"),
-        echoTypes: [128, 129], typeName: ICMPNames.v6, usesPseudoHeader: true)
+        echoTypes: [128, 129],
+        // RFC 4443 §3: unreachable, packet too big, time exceeded, parameter problem.
+        errorTypes: [1, 2, 3, 4], quotedNetwork: .ipv6, typeName: ICMPNames.v6, usesPseudoHeader: true)
 
     static func decode(at offset: Int, _ context: inout DecodeContext) -> (NextLayer, Int)? {
         decode(v4, at: offset, &context)
@@ -77,6 +84,9 @@ enum ICMPDecoder {
         }
         builder.value(family.checksum, Header.checksum, .number(checksum), note: note)
         var summary = name ?? "type \(type), code \(code)"
+        if family.errorTypes.contains(type), let typeName = family.typeName(type, 256), let name, name != typeName {
+            summary = "\(typeName) (\(name))" // As Wireshark's Info column: "Destination unreachable (Port unreachable)".
+        }
         var headerLength = 4
         if family.echoTypes.contains(type), builder.has(0..<Header.size) {
             let identifier = builder.number(family.identifier, Header.identifier)!
@@ -86,8 +96,29 @@ enum ICMPDecoder {
         } else if builder.has(0..<Header.size) {
             headerLength = Header.size // The next four bytes are type-specific; shown with the data.
         }
+        if family.errorTypes.contains(type), headerLength == Header.size, headerLength < length,
+           context.records, !context.insideQuote {
+            var layer = builder.layer(family.key, family.title, .network, length: length, summary: summary)
+            layer.quoted = quotedLayers(family, at: offset + headerLength, context)
+            context.add(layer)
+            return nil
+        }
         context.add(builder.layer(family.key, family.title, .network, length: headerLength, summary: summary))
         return headerLength < length ? (.data, offset + headerLength) : nil
+    }
+
+    /// The quoted datagram decoded on its own: it is cut by design (RFC 792 asks for its header
+    /// and 8 bytes, RFC 4443 for as much as fits), so short headers are truncation, not damage,
+    /// and its checksums cannot be checked. Its addresses and ports are not the packet's.
+    static func quotedLayers(_ family: Family, at offset: Int, _ context: DecodeContext) -> [Layer] {
+        var inner = DecodeContext(bytes: context.bytes, packetTruncated: true, end: context.end, records: true)
+        inner.insideQuote = true
+        PacketDecoder.decodeChain(from: (family.quotedNetwork, offset), &inner)
+        return inner.layers.map { layer in
+            var layer = layer
+            layer.diagnostics.removeAll { $0.key == WireDiagnostics.truncated.key }
+            return layer
+        }
     }
 }
 

@@ -17,6 +17,10 @@ public struct Layer: Sendable {
     /// Bytes that exist only after decoding this layer (a WebSocket payload with its mask
     /// removed), each mapped back to the bytes it came from.
     public var derivedSources: [ByteSource] = []
+    /// The start of the datagram an ICMP error message quotes (RFC 792, RFC 4443 §3): its IP
+    /// header and the first bytes of its transport header, decoded as layers of their own but
+    /// kept inside the ICMP layer, so that nothing takes them for the packet's own headers.
+    public var quoted: [Layer] = []
 
     public init(protocolKey: String, title: String, osi: OSILayer, offset: Int, length: Int = 0,
                 summary: String = "", fields: [Field] = [], diagnostics: [Diagnostic] = []) {

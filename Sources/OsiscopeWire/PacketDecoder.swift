@@ -21,6 +21,8 @@ struct DecodeContext {
     /// Source and destination address and upper-layer length, for TCP/UDP/ICMPv6 checksums.
     var pseudoHeader: PseudoHeader?
     var transport: TransportInfo?
+    /// Inside the datagram an ICMP error quotes: such a quote's own ICMP errors are not opened again.
+    var insideQuote = false
 
     mutating func add(_ layer: @autoclosure () -> Layer) {
         if records { layers.append(layer()) }
@@ -49,7 +51,6 @@ public enum PacketDecoder {
                                     records: records)
         var diagnostics: [Diagnostic] = []
         var step: (NextLayer, Int)?
-        var depth = 0
         switch packet.linkType {
         case .ethernet: step = (.ethernet, 0)
         case .linuxSLL: step = (.linuxSLL, 0)
@@ -64,6 +65,17 @@ public enum PacketDecoder {
                                           "link type \(packet.linkType.rawValue) is not decoded; the packet is shown as raw bytes"))
             step = (.data, 0)
         }
+        decodeChain(from: step, &context)
+        if records && packet.linkType == .ethernet && context.end < packet.data.count {
+            EthernetDecoder.notePadding(&context, from: context.end)
+        }
+        return DecodedPacket(packet: packet, layers: context.layers, diagnostics: diagnostics,
+                             transport: context.transport)
+    }
+
+    /// Decodes layer after layer from `step` until a decoder says nothing follows.
+    static func decodeChain(from step: (NextLayer, Int)?, _ context: inout DecodeContext) {
+        var step = step, depth = 0
         while let (next, offset) = step {
             depth += 1
             if depth > maximumLayers && !isData(next) {
@@ -73,11 +85,6 @@ public enum PacketDecoder {
             guard offset < context.end || isData(next) else { break }
             step = decodeOne(next, at: offset, &context)
         }
-        if records && packet.linkType == .ethernet && context.end < packet.data.count {
-            EthernetDecoder.notePadding(&context, from: context.end)
-        }
-        return DecodedPacket(packet: packet, layers: context.layers, diagnostics: diagnostics,
-                             transport: context.transport)
     }
 
     private static func isData(_ next: NextLayer) -> Bool {

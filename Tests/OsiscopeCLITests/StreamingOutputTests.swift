@@ -4,24 +4,44 @@ import Testing
 /// Output appears as it is found when the capture comes through a pipe, as from
 /// `tcpdump -U -w - | osiscope messages -`.
 @Suite struct StreamingOutputTests {
-    /// Half of a capture written into standard input, the pipe kept open: the first message
+    /// How the capture reaches osiscope: standard input, or a FIFO named on the command line
+    /// (a path that is not a regular file is read like `-`).
+    enum Channel: CaseIterable { case standardInput, fifo }
+
+    /// Half of a capture written into the channel, the writer kept open: the first message
     /// must come out before the writer closes.
-    @Test func firstMessageBeforeTheWriterCloses() throws {
+    @Test(arguments: Channel.allCases)
+    func firstMessageBeforeTheWriterCloses(channel: Channel) throws {
         let capture = try Data(contentsOf: CommandRunner.root.appendingPathComponent("Samples/http-keepalive.pcap"))
         let whole = try CommandRunner.run(["messages", "Samples/http-keepalive.pcap", "--json"])
         let firstLine = try #require(whole.output.split(separator: "\n").first.map(String.init))
 
         let process = Process()
         process.executableURL = CommandRunner.binary
-        process.arguments = ["messages", "-", "--json"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(capture.prefix(capture.count / 2))
+        let writer: FileHandle
+        switch channel {
+        case .standardInput:
+            let input = Pipe()
+            process.standardInput = input
+            process.arguments = ["messages", "-", "--json"]
+            try process.run()
+            writer = input.fileHandleForWriting
+        case .fifo:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-fifo-\(UUID())").path
+            #expect(mkfifo(path, 0o600) == 0)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            process.standardInput = FileHandle.nullDevice
+            process.arguments = ["messages", path, "--json"]
+            try process.run()
+            // Opening a FIFO for writing waits until osiscope opens it for reading.
+            writer = try #require(FileHandle(forWritingAtPath: path))
+        }
+        writer.write(capture.prefix(capture.count / 2))
 
-        // Read what comes out while the pipe stays open; a guard ends the wait should nothing come.
+        // Read what comes out while the writer stays open; a guard ends the wait should nothing come.
         let received = ReceivedBytes()
         let done = DispatchSemaphore(value: 0)
         let reader = output.fileHandleForReading
@@ -34,9 +54,9 @@ import Testing
             done.signal()
         }
         let arrived = done.wait(timeout: .now() + 60) == .success
-        #expect(arrived, "no line came out while the writer kept the pipe open")
+        #expect(arrived, "no line came out while the writer kept the input open")
         #expect(process.isRunning, "osiscope is still waiting for the rest of the capture")
-        try input.fileHandleForWriting.close()
+        try writer.close()
         if !arrived { process.terminate() }
         process.waitUntilExit()
         #expect(received.text.split(separator: "\n").first.map(String.init) == firstLine)

@@ -98,7 +98,7 @@ struct ICMPTests {
     ])
     func errorMessages(type: UInt8, code: UInt8, typeName: String, codeName: String) throws {
         let packet = decode(Self.destinationUnreachable(type: type, code: code), link: .raw)
-        #expect(packet.layerKeys == ["ipv4", "icmp", "data"])
+        #expect(packet.layerKeys == ["ipv4", "icmp"])
         #expect(packet.diagnosticList == [])
         #expect(packet.value("icmp.type") == .number(UInt64(type)))
         #expect(packet.note("icmp.type") == "(\(typeName))")
@@ -106,13 +106,27 @@ struct ICMPTests {
         #expect(packet.note("icmp.code") == "(\(codeName))")
         #expect(packet.note("icmp.checksum") == "[correct]")
         let icmp = try #require(packet.layer("icmp"))
-        #expect(icmp.summary == codeName)
-        // The four unused bytes belong to the header; the quoted datagram is data.
-        #expect(icmp.span == Span(20, 8))
+        #expect(icmp.summary == (codeName == typeName ? typeName : "\(typeName) (\(codeName))"))
+        // The message runs to the end; the four unused bytes and the quoted datagram are in it.
+        #expect(icmp.span == Span(20, 36))
         #expect(icmp.field("icmp.ident") == nil)
-        #expect(packet.layer("data")?.span == Span(28, 28))
-        // The quoted datagram is not decoded as this packet's UDP.
+        // RFC 792: the quote is the datagram's IP header and 8 bytes of its payload, decoded
+        // inside the ICMP layer (as tshark does: cross-checked with tshark 4.0.17).
+        #expect(icmp.quoted.map(\.protocolKey) == ["ipv4", "udp"])
+        #expect(icmp.quoted.map { Span($0.offset, $0.length) } == [Span(28, 20), Span(48, 8)])
+        let quotedIP = icmp.quoted[0], quotedUDP = icmp.quoted[1]
+        #expect(quotedIP.field("ip.src")?.value == .text("192.0.2.10"))
+        #expect(quotedIP.field("ip.dst")?.value == .text("198.51.100.20"))
+        #expect(quotedIP.field("ip.len")?.value == .number(32))
+        #expect(quotedUDP.field("udp.srcport")?.value == .number(5353))
+        #expect(quotedUDP.field("udp.dstport")?.value == .number(53))
+        #expect(quotedUDP.field("udp.length")?.value == .number(12))
+        #expect(quotedUDP.summary == "5353 → 53 Len=4")
+        #expect(quotedUDP.field("udp.checksum")?.note == "[none: the sender did not compute one]")
+        #expect(quotedIP.diagnostics.isEmpty && quotedUDP.diagnostics.isEmpty)
+        // The quoted datagram's addresses and ports are not this packet's.
         #expect(packet.layer("udp") == nil)
+        #expect(packet.value("ip.src") == .text("198.51.100.20"))
         #expect(packet.transport == nil)
     }
 
@@ -210,6 +224,45 @@ struct ICMPTests {
         #expect(packet.note("icmpv6.type") == "(Echo (ping) reply)")
         #expect(packet.note("icmpv6.checksum") == "[correct]")
         #expect(packet.layer("icmpv6")?.summary == "Echo (ping) reply id=0x002a, seq=7")
+    }
+
+    /// RFC 4443 §3.1 port unreachable from 2001:db8::2 to 2001:db8::1, quoting the whole
+    /// IPv6 + TCP packet that caused it (65 bytes; RFC 4443 quotes as much as fits).
+    static let portUnreachableV6: [UInt8] = {
+        let header = hex(
+            "60 00 00 00",          // RFC 8200 §3: version 6
+            "00 49",                // payload length 73 = 8 ICMPv6 + 65 quoted
+            "3a 40")                // next header 58 ICMPv6, hop limit 64
+            + Samples.serverIPv6 + Samples.clientIPv6
+        let message = hex(
+            "01 04",                // type 1 destination unreachable, code 4 port unreachable
+            "00 00",                // checksum (computed below)
+            "00 00 00 00")          // unused
+            + Samples.tcpIPv6
+        return header + withTransportChecksum(message, checksumAt: 2, source: Samples.serverIPv6,
+                                              destination: Samples.clientIPv6, protocolNumber: 58)
+    }()
+
+    @Test("An ICMPv6 error decodes the IPv6 packet and TCP segment it quotes")
+    func icmpv6QuotesTheDatagram() throws {
+        let packet = decode(Self.portUnreachableV6, link: .raw)
+        #expect(packet.layerKeys == ["ipv6", "icmpv6"])
+        #expect(packet.diagnosticList == [])
+        #expect(packet.note("icmpv6.checksum") == "[correct]")
+        let icmp = try #require(packet.layer("icmpv6"))
+        #expect(icmp.summary == "Destination unreachable (Port unreachable)")
+        #expect(icmp.span == Span(40, 73))
+        #expect(icmp.quoted.map(\.protocolKey) == ["ipv6", "tcp", "data"])
+        #expect(icmp.quoted.map { Span($0.offset, $0.length) } == [Span(48, 40), Span(88, 20), Span(108, 5)])
+        let quotedIP = icmp.quoted[0], quotedTCP = icmp.quoted[1]
+        #expect(quotedIP.field("ipv6.src")?.value == .text("2001:db8::1"))
+        #expect(quotedTCP.field("tcp.srcport")?.value == .number(51000))
+        #expect(quotedTCP.field("tcp.dstport")?.value == .number(443))
+        #expect(quotedTCP.field("tcp.seq_raw")?.value == .number(4096))
+        #expect(icmp.quoted.allSatisfy { $0.diagnostics.isEmpty })
+        // The quoted segment is not this packet's transport.
+        #expect(packet.transport == nil)
+        #expect(packet.value("ipv6.src") == .text("2001:db8::2"))
     }
 
     @Test("An ICMPv6 checksum computed without the pseudo-header is wrong")
