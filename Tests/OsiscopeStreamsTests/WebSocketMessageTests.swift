@@ -166,6 +166,14 @@ struct WebSocketMessageTests {
         // Binary messages may hold anything.
         #expect(Self.keys(Self.server(wsFrame(opcode: 2, payload: [0xFF]))).isEmpty)
         #expect(UTF8Validation.check(utf8("κόσμε 𝄞")) == .valid)
+        // ASCII is skipped eight bytes at a time: a bad byte is still found at every position.
+        for position in 0..<20 {
+            var bytes = [UInt8](repeating: 0x61, count: 20)
+            bytes[position] = 0xFF
+            #expect(UTF8Validation.check(bytes) == .invalid(at: position))
+            bytes[position] = 0xE2 // the first byte of a three-byte sequence
+            #expect(UTF8Validation.check(bytes) == (position == 19 ? .incompleteAtEnd(at: position) : .invalid(at: position)))
+        }
     }
 
     // MARK: Close frames (§5.5.1, §7.4)

@@ -32,6 +32,13 @@ import OsiscopeWire
     @Test func jsonStringsAreOneLineAndEscaped() {
         #expect(JSONWriter.quoted("a\"b\\c\nd\u{01}\u{1B}") == "\"a\\\"b\\\\c\\nd\\u0001\\u001b\"")
         #expect(JSONWriter.quoted("\u{2028}") == "\"\\u2028\"")
+        // DEL, the C1 controls and U+2029 escaped; other characters whose UTF-8 starts with the
+        // same lead bytes (C2, E2) are copied: "¡" is C2 A1, "€" is E2 82 AC, "‧" (U+2027) E2 80 A7.
+        #expect(JSONWriter.quoted("\u{7F}\u{80}\u{9F}\u{2029}") == "\"\\u007f\\u0080\\u009f\\u2029\"")
+        #expect(JSONWriter.quoted("¡€‧ é 日本 🎉") == "\"¡€‧ é 日本 🎉\"")
+        #expect(JSONWriter.quoted("\t tab, end\r") == "\"\\t tab, end\\r\"")
+        #expect(JSONWriter.quoted("") == "\"\"")
+        #expect(JSONWriter.quoted("\u{C2}\u{E2}") == "\"\u{C2}\u{E2}\"") // Â â: C3 82, C3 A2
     }
 
     @Test func plainStyleAddsNoEscapes() {
