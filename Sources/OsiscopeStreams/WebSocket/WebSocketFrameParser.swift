@@ -294,19 +294,10 @@ public struct WebSocketFrameParser: Sendable {
         if keep > 0 {
             let start = frame.payload.count
             frame.payload.append(contentsOf: chunk.prefix(keep))
-            if let key = frame.maskingKey, key.count == 4 {
-                let k0 = key[0], k1 = key[1], k2 = key[2], k3 = key[3]
-                var phase = Int(payloadPosition & 3)
+            if let key = frame.maskingKey {
+                let phase = Int(payloadPosition & 3)
                 frame.payload.withUnsafeMutableBufferPointer { buffer in
-                    for index in start..<buffer.count {
-                        switch phase {
-                        case 0: buffer[index] ^= k0
-                        case 1: buffer[index] ^= k1
-                        case 2: buffer[index] ^= k2
-                        default: buffer[index] ^= k3
-                        }
-                        phase = (phase + 1) & 3
-                    }
+                    WebSocketMasking.apply(key, phase: phase, to: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
                 }
             }
         }

@@ -101,11 +101,11 @@ struct WebSocketFrameRules: Sendable {
     where C.Element == UInt8, C.Index == Int {
         switch header.opcode {
         case .text where !header.rsv1:
-            return UTF8Validation.isValid(Self.unmask(wire, key: header.maskingKey), allowIncompleteEnd: !header.fin)
+            return UTF8Validation.isValid(WebSocketMasking.unmasked(wire, key: header.maskingKey), allowIncompleteEnd: !header.fin)
         case .close:
             if wire.count == 1 { return false }
             if wire.count >= 2 {
-                let payload = Self.unmask(wire.prefix(2), key: header.maskingKey)
+                let payload = WebSocketMasking.unmasked(wire.prefix(2), key: header.maskingKey)
                 return WebSocketCloseCode(rawValue: UInt16(payload[0]) << 8 | UInt16(payload[1])).mayBeSentOnWire
             }
             return true
@@ -150,12 +150,5 @@ struct WebSocketFrameRules: Sendable {
         if nextOpcode.isControl { return true }
         let insideMessage = !previous.fin
         return insideMessage == (nextOpcode == .continuation)
-    }
-
-    static func unmask<C: Collection>(_ bytes: C, key: [UInt8]?) -> [UInt8] where C.Element == UInt8 {
-        guard let key, key.count == 4 else { return Array(bytes) }
-        var result = Array(bytes)
-        for index in result.indices { result[index] ^= key[index & 3] }
-        return result
     }
 }
