@@ -21,7 +21,11 @@ public struct JSONWriter {
     /// Inserts already-encoded JSON (an object or array built elsewhere).
     public mutating func addRaw(_ name: String, _ json: String) { key(name); text += json }
 
-    public func finished() -> String { text + "}" }
+    /// The object's text; the writer is used up, so its text is closed in place, not copied.
+    public consuming func finished() -> String {
+        text += "}"
+        return text
+    }
 
     public static func array(_ elements: [String]) -> String { "[" + elements.joined(separator: ",") + "]" }
 

@@ -33,7 +33,7 @@ enum EthernetDecoder {
         }
         let destination = builder.slice(Header.destination)!
         let source = builder.slice(Header.source)!
-        let dstChildren = [Fields.dstLG, Fields.dstIG].compactMap { builder.makeNumber($0, Header.destination) }
+        let dstChildren = builder.bitFields([Fields.dstLG, Fields.dstIG], Header.destination)
         builder.value(Fields.dst, Header.destination, .text(AddressFormat.mac(destination)), children: dstChildren)
         builder.value(Fields.src, Header.source, .text(AddressFormat.mac(source)))
         let type = builder.read(Header.type)!

@@ -70,12 +70,11 @@ enum IPv4Decoder {
         let headerLength = Int(words) * 4
         builder.value(Fields.headerLength, Header.versionAndLength, .number(UInt64(headerLength)), note: "bytes (\(words))")
         let dsfield = builder.read(Header.dsfield)!
-        let dsChildren = [Fields.dscp, Fields.ecn].compactMap { builder.makeNumber($0, Header.dsfield) }
+        let dsChildren = builder.bitFields([Fields.dscp, Fields.ecn], Header.dsfield)
         builder.value(Fields.dsfield, Header.dsfield, .number(dsfield), children: dsChildren)
         let totalLength = Int(builder.number(Fields.totalLength, Header.totalLength)!)
         builder.number(Fields.identification, Header.identification)
-        let flagChildren = [Fields.reservedBit, Fields.dontFragment, Fields.moreFragments]
-            .compactMap { builder.makeNumber($0, Header.flagsAndOffset) }
+        let flagChildren = builder.bitFields([Fields.reservedBit, Fields.dontFragment, Fields.moreFragments], Header.flagsAndOffset)
         let flagsRaw = builder.read(Header.flagsAndOffset)!
         builder.number(Fields.flags, Header.flagsAndOffset, note: flagNames(flagsRaw), children: flagChildren)
         let fragmentOffset = Int(flagsRaw & 0x1FFF) * 8
@@ -99,7 +98,7 @@ enum IPv4Decoder {
         }
         let headerCaptured = builder.has(0..<headerLength)
         var verdict: InternetChecksum.Verdict?
-        if headerCaptured {
+        if headerCaptured && builder.records { // verified when fields are shown, as for TCP
             let header = builder.slice(0..<headerLength)!
             let sum = InternetChecksum.fold(InternetChecksum.add(header, to: 0))
             verdict = sum == 0xffff ? .correct

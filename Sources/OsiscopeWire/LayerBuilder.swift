@@ -76,6 +76,13 @@ struct LayerBuilder {
                      note: note, children: children)
     }
 
+    /// The bit fields of one header word, as children of the field for the whole word; none
+    /// when only the transport is wanted.
+    mutating func bitFields(_ descriptors: [FieldDescriptor], _ range: Range<Int>) -> [Field] {
+        guard records else { return [] }
+        return descriptors.compactMap { makeNumber($0, range) }
+    }
+
     /// Appends a field whose value was computed from its bytes (an address, a name).
     mutating func value(_ descriptor: FieldDescriptor, _ range: Range<Int>, _ value: @autoclosure () -> FieldValue,
                         note: @autoclosure () -> String? = nil, children: @autoclosure () -> [Field] = []) {

@@ -32,7 +32,7 @@ enum TCPDecoder {
         let headerLength = Int(words) * 4
         builder.value(TCPFields.headerLength, Header.dataOffset, .number(UInt64(headerLength)), note: "bytes (\(words))")
         let flags = UInt16(builder.read(Header.flags)! & 0x0FFF)
-        let flagChildren = TCPFields.flagBits.compactMap { builder.makeNumber($0.descriptor, Header.flags) }
+        let flagChildren = builder.bitFields(TCPFields.flagDescriptors, Header.flags)
         builder.value(TCPFields.flags, Header.flags, .number(UInt64(flags)), note: "(\(TCPFields.flagNames(flags)))",
                       children: flagChildren)
         let window = UInt16(builder.number(TCPFields.window, Header.window)!)

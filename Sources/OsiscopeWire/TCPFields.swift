@@ -69,6 +69,7 @@ enum TCPFields {
         (reserved, "Reserved"), (accurateECN, "AE"), (cwr, "CWR"), (ece, "ECE"), (urgent, "URG"), (ack, "ACK"),
         (push, "PSH"), (reset, "RST"), (syn, "SYN"), (fin, "FIN"),
     ]
+    static let flagDescriptors = flagBits.map(\.descriptor)
 
     /// "SYN, ACK" for 0x012: lowest bit first, as Wireshark names them.
     static func flagNames(_ flags: UInt16) -> String {

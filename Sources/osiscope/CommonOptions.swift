@@ -61,6 +61,13 @@ final class Output {
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }
 
+    /// `text` and a line end, without building the joined string (JSON lines can be long).
+    func writeLine(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
+    }
+
     func flush() {
         buffer.withUnsafeBytes { raw in
             var offset = 0

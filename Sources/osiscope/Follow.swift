@@ -45,7 +45,7 @@ struct Follow: ParsableCommand {
         let damage = run.forEachEvent { event in
             switch event {
             case .messageCompleted(let message) where message.stream == stream:
-                out.write(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp) + "\n")
+                out.writeLine(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp))
                 seen = true
             case .streamBytes(let number, let bytes) where number == stream:
                 if !messages {

@@ -57,7 +57,7 @@ struct Inspect: ParsableCommand {
             guard chosen.contains(number), selection.matches(packet, packetFilter) else { return true }
             let decoded = packet.decoded()
             if json {
-                out.write(PacketJSON.encode(decoded) + "\n")
+                out.writeLine(PacketJSON.encode(decoded))
             } else {
                 if shown > 0 { out.write("\n") }
                 out.write(tree.render(decoded))

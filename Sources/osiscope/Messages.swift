@@ -49,10 +49,10 @@ struct Messages: ParsableCommand {
         let damage = run.forEachEvent { event in
             guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }
             if json {
-                out.write(MessageJSON.encode(message, includeBodies: bodies) + "\n")
+                out.writeLine(MessageJSON.encode(message, includeBodies: bodies))
             } else {
                 let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
-                out.write(list.line(message, time: at) + "\n")
+                out.writeLine(list.line(message, time: at))
             }
             return true
         }

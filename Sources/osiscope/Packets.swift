@@ -43,7 +43,7 @@ struct Packets: ParsableCommand {
             guard chosen.contains(number), selection.matches(packet, filter) else { return true }
             if shown == 0 { out.write(list.header() + "\n") }
             let at = clock.text(packet.packet.timestamp, start: run.pipeline.firstTimestamp ?? packet.packet.timestamp)
-            out.write(list.line(packet.decoded(), time: at) + "\n")
+            out.writeLine(list.line(packet.decoded(), time: at))
             shown += 1
             return true
         }

@@ -23,7 +23,7 @@ struct Streams: ParsableCommand {
         let damage = run.forEachEvent { event in
             guard case .connectionClosed(let summary) = event else { return true }
             if json {
-                out.write(StreamTable.json(summary) + "\n")
+                out.writeLine(StreamTable.json(summary))
             } else {
                 summaries.append(summary)
             }
