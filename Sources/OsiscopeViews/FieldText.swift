@@ -60,18 +60,16 @@ enum FieldText {
         // Leave out whole bytes the mask does not touch, as Wireshark does for wide fields.
         let firstByte = (width - 1 - (63 - mask.leadingZeroBitCount)) / 8
         let lastByte = (width - 1 - mask.trailingZeroBitCount) / 8
-        var groups: [String] = []
+        var picture: [UInt8] = [] // groups of four bits, separated by spaces
         for byte in firstByte...lastByte {
             for nibble in 0..<2 {
-                var group = ""
+                if !picture.isEmpty { picture.append(UInt8(ascii: " ")) }
                 for bit in 0..<4 {
-                    let position = width - 1 - (byte * 8 + nibble * 4 + bit)
-                    let selector = UInt64(1) << UInt64(position)
-                    group += mask & selector == 0 ? "." : (raw & selector == 0 ? "0" : "1")
+                    let selector = UInt64(1) << UInt64(width - 1 - (byte * 8 + nibble * 4 + bit))
+                    picture.append(mask & selector == 0 ? UInt8(ascii: ".") : (raw & selector == 0 ? UInt8(ascii: "0") : UInt8(ascii: "1")))
                 }
-                groups.append(group)
             }
         }
-        return groups.joined(separator: " ") + " = "
+        return String(decoding: picture, as: UTF8.self) + " = "
     }
 }

@@ -46,6 +46,9 @@ public enum TerminalSafe {
     /// feeds, a carriage return before one is dropped, and a backslash is doubled so that an
     /// escape can never be mistaken for the bytes it stands for.
     public static func text(_ string: String, keepingLineBreaks: Bool = false) -> String {
+        // Nearly all field values and names have nothing to replace: return them uncopied.
+        var string = string
+        if string.withUTF8({ !needsReplacing($0, keepingLineBreaks: keepingLineBreaks) }) { return string }
         var result = ""
         result.reserveCapacity(string.utf8.count)
         var scalars = string.unicodeScalars.makeIterator()
@@ -71,6 +74,25 @@ public enum TerminalSafe {
             }
         }
         return result
+    }
+
+    /// Whether the UTF-8 holds something `text` replaces: a control (C0, DEL, C1: C2 80...C2 9F),
+    /// a bidirectional control (U+200E/F E2 80 8E/8F, U+202A...U+202E E2 80 AA...AE,
+    /// U+2066...U+2069 E2 81 A6...A9), or with `keepingLineBreaks` a backslash.
+    static func needsReplacing(_ bytes: UnsafeBufferPointer<UInt8>, keepingLineBreaks: Bool) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F || (keepingLineBreaks && byte == UInt8(ascii: "\\")) { return true }
+            if byte == 0xC2, index + 1 < bytes.count, (0x80..<0xA0).contains(bytes[index + 1]) { return true }
+            if byte == 0xE2, index + 2 < bytes.count {
+                let second = bytes[index + 1], third = bytes[index + 2]
+                if second == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third)) { return true }
+                if second == 0x81 && (0xA6...0xA9).contains(third) { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// A printable ASCII byte as itself, anything else as a dot (for hex dumps).

@@ -22,32 +22,40 @@ public struct TreeRenderer: Sendable {
     }
 
     public func render(_ packet: DecodedPacket) -> String {
-        var lines: [String] = []
-        append(header(packet.packet), hanging: 2, into: &lines)
+        var text = ""
+        text.reserveCapacity(4096)
+        append(header(packet.packet), hanging: 2, into: &text)
         for comment in packet.packet.comments {
-            append("  Comment: " + TerminalSafe.text(comment), hanging: 4, into: &lines)
+            append("  Comment: " + TerminalSafe.text(comment), hanging: 4, into: &text)
         }
-        for diagnostic in packet.diagnostics { append(diagnosticLine(diagnostic, indent: 2), hanging: 4, into: &lines) }
-        for layer in packet.layers { appendLayer(layer, indent: 2, packet: packet, into: &lines) }
-        return lines.joined(separator: "\n") + "\n"
+        for diagnostic in packet.diagnostics { append(diagnosticLine(diagnostic, indent: 2), hanging: 4, into: &text) }
+        for layer in packet.layers { appendLayer(layer, indent: 2, packet: packet, into: &text) }
+        return text
     }
 
     /// A layer's heading, fields and problems; the datagram an ICMP error quotes goes under it.
-    func appendLayer(_ layer: Layer, indent: Int, quoted: Bool = false, packet: DecodedPacket, into lines: inout [String]) {
-        append(String(repeating: " ", count: indent) + layerHeading(layer, quoted: quoted), hanging: indent + 2, into: &lines)
+    func appendLayer(_ layer: Layer, indent: Int, quoted: Bool = false, packet: DecodedPacket, into text: inout String) {
+        append(String(repeating: " ", count: indent) + layerHeading(layer, quoted: quoted), hanging: indent + 2, into: &text)
         // Bit pictures need the field's bytes, which are in the packet only for packet layers.
         let bytes = layer.source == nil ? packet.packet.data : []
-        for field in layer.fields { appendField(field, indent: indent + 2, bytes: bytes, into: &lines) }
+        for field in layer.fields { appendField(field, indent: indent + 2, bytes: bytes, into: &text) }
         for diagnostic in layer.diagnostics {
-            append(diagnosticLine(diagnostic, indent: indent + 2), hanging: indent + 4, into: &lines)
+            append(diagnosticLine(diagnostic, indent: indent + 2), hanging: indent + 4, into: &text)
         }
-        for inner in layer.quoted { appendLayer(inner, indent: indent + 2, quoted: true, packet: packet, into: &lines) }
+        for inner in layer.quoted { appendLayer(inner, indent: indent + 2, quoted: true, packet: packet, into: &text) }
     }
 
     /// The line, wrapped to the width with its continuation `hanging` columns in.
-    func append(_ line: String, hanging: Int, into lines: inout [String]) {
-        guard let width else { return lines.append(line) }
-        lines += LineFitting.wrap(line, width: width, indent: hanging)
+    func append(_ line: String, hanging: Int, into text: inout String) {
+        guard let width else {
+            text += line
+            text += "\n"
+            return
+        }
+        for part in LineFitting.wrap(line, width: width, indent: hanging) {
+            text += part
+            text += "\n"
+        }
     }
 
     func header(_ packet: CapturedPacket) -> String {
@@ -71,18 +79,18 @@ public struct TreeRenderer: Sendable {
         return text + "  " + style.dim("[\(range)]")
     }
 
-    func appendField(_ field: Field, indent: Int, bytes: [UInt8], into lines: inout [String]) {
+    func appendField(_ field: Field, indent: Int, bytes: [UInt8], into text: inout String) {
         let pad = String(repeating: " ", count: indent)
         let bits = field.generated ? nil : FieldText.bitPattern(field, in: bytes)
-        append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field), hanging: indent + 4, into: &lines)
+        append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field), hanging: indent + 4, into: &text)
         if explain {
             let place = field.generated ? "computed" : field.length == 1 ? "byte \(field.offset)"
                 : "bytes \(field.offset)–\(field.offset + field.length - 1)"
             // Continued under the sentence, not under the arrow, so the arrow marks where it starts.
             append(pad + "  " + style.dim("↳ \(field.descriptor.blurb) (\(field.key), \(place))"), hanging: indent + 4,
-                   into: &lines)
+                   into: &text)
         }
-        for child in field.children { appendField(child, indent: indent + 4, bytes: bytes, into: &lines) }
+        for child in field.children { appendField(child, indent: indent + 4, bytes: bytes, into: &text) }
     }
 
     func diagnosticLine(_ diagnostic: Diagnostic, indent: Int) -> String {

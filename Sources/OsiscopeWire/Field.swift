@@ -98,4 +98,14 @@ public struct Field: Sendable {
     public var flattened: [Field] {
         [self] + children.flatMap(\.flattened)
     }
+
+    /// The first field with this key in `flattened` order, found without building that list
+    /// (lookups run for every packet shown).
+    public func first(withKey key: String) -> Field? {
+        if self.key == key { return self }
+        for child in children {
+            if let found = child.first(withKey: key) { return found }
+        }
+        return nil
+    }
 }

@@ -37,7 +37,7 @@ public struct Layer: Sendable {
     /// The first field with this key, searched depth first.
     public func field(_ key: String) -> Field? {
         for field in fields {
-            if let found = field.flattened.first(where: { $0.key == key }) { return found }
+            if let found = field.first(withKey: key) { return found }
         }
         return nil
     }
