@@ -1,30 +1,44 @@
 /// Builds one JSON object as text with keys in the order written, which keeps the JSON Lines
-/// output stable for diffs and scripts without an encoder's buffering.
+/// output stable for diffs and scripts without an encoder's buffering. The object grows as
+/// UTF-8 bytes: thousands of small appends per packet cost far less there than on a String.
 public struct JSONWriter {
-    public private(set) var text = "{"
+    private var bytes: [UInt8] = [UInt8(ascii: "{")]
     private var needsComma = false
 
     public init() {}
 
     private mutating func key(_ name: String) {
-        if needsComma { text += "," }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
         needsComma = true
-        JSONWriter.appendQuoted(name, to: &text)
-        text += ":"
+        JSONWriter.appendQuoted(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    public mutating func add(_ name: String, _ value: String) { key(name); JSONWriter.appendQuoted(value, to: &text) }
-    public mutating func add(_ name: String, _ value: Int) { key(name); text += String(value) }
-    public mutating func add(_ name: String, _ value: UInt64) { key(name); text += String(value) }
-    public mutating func add(_ name: String, _ value: Bool) { key(name); text += value ? "true" : "false" }
-    public mutating func addNull(_ name: String) { key(name); text += "null" }
-    /// Inserts already-encoded JSON (an object or array built elsewhere).
-    public mutating func addRaw(_ name: String, _ json: String) { key(name); text += json }
+    private mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    /// The object's text; the writer is used up, so its text is closed in place, not copied.
+    public mutating func add(_ name: String, _ value: String) { key(name); JSONWriter.appendQuoted(value, to: &bytes) }
+    public mutating func add(_ name: String, _ value: Int) { key(name); raw(String(value)) }
+    public mutating func add(_ name: String, _ value: UInt64) { key(name); raw(String(value)) }
+    public mutating func add(_ name: String, _ value: Bool) { key(name); raw(value ? "true" : "false") }
+    public mutating func addNull(_ name: String) { key(name); raw("null") }
+    /// An array of already-encoded JSON values, appended in place (no joined copy).
+    public mutating func addArray(_ name: String, _ elements: [String]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            raw(element)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Inserts already-encoded JSON (an object or array built elsewhere).
+    public mutating func addRaw(_ name: String, _ json: String) { key(name); raw(json) }
+
+    /// The object's text.
     public consuming func finished() -> String {
-        text += "}"
-        return text
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func array(_ elements: [String]) -> String { "[" + elements.joined(separator: ",") + "]" }
@@ -33,34 +47,24 @@ public struct JSONWriter {
     /// so are DEL, the C1 controls and U+2028/U+2029, which some terminals and JavaScript
     /// parsers treat as line ends or commands.
     public static func quoted(_ string: String) -> String {
-        var result = ""
-        appendQuoted(string, to: &result)
-        return result
+        var bytes: [UInt8] = []
+        appendQuoted(string, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `quoted(string)` appended to `text`, copying the string's bytes once when nothing in it
-    /// needs escaping (the usual case, and the one that matters for long messages).
-    public static func appendQuoted(_ string: String, to text: inout String) {
+    /// `quoted(string)` appended to `out` as UTF-8, the string's bytes copied in runs between
+    /// the characters that need escaping (usually one run).
+    static func appendQuoted(_ string: String, to out: inout [UInt8]) {
         var string = string
-        guard let first = string.withUTF8({ JSONEscapeScan.firstIndex(in: $0, from: 0) }) else {
-            text += "\""
-            text += string
-            text += "\""
-            return
-        }
         string.withUTF8 { bytes in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + bytes.count / 8 + 8)
             out.append(UInt8(ascii: "\""))
-            var index = 0, next: Int? = first
-            while let special = next {
+            var index = 0
+            while let special = JSONEscapeScan.firstIndex(in: bytes, from: index) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<special]))
                 index = special + escape(bytes, at: special, into: &out)
-                next = JSONEscapeScan.firstIndex(in: bytes, from: index)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
             out.append(UInt8(ascii: "\""))
-            text += String(decoding: out, as: UTF8.self)
         }
     }
 

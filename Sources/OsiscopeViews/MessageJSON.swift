@@ -11,7 +11,7 @@ public enum MessageJSON {
         json.add("stream", message.stream)
         json.add("protocol", message.protocolName)
         json.add("from", message.direction.rawValue)
-        json.addRaw("packets", JSONWriter.array(message.packets.map(String.init)))
+        json.addArray("packets", message.packets.map(String.init))
         json.add("timestamp", message.timestamp.decimalString)
         switch message.content {
         case .http(let http):
@@ -41,9 +41,9 @@ public enum MessageJSON {
         if let status = head.status { json.add("status", status) }
         if let reason = head.reason, head.kind == .response { json.add("reason", reason) }
         json.add("version", head.version)
-        json.addRaw("headers", JSONWriter.array(head.headers.map {
+        json.addArray("headers", head.headers.map {
             JSONWriter.array([JSONWriter.quoted($0.name), JSONWriter.quoted($0.value)])
-        }))
+        })
         json.add("body_length", message.bodyLength)
         if let chunks = message.chunks { json.add("chunks", chunks) }
         if let answers = message.answers { json.add("answers_request", answers) }
@@ -101,12 +101,12 @@ public enum MessageJSON {
 
     static func addDiagnostics(_ diagnostics: [StreamDiagnostic], to json: inout JSONWriter) {
         guard !diagnostics.isEmpty else { return }
-        json.addRaw("diagnostics", JSONWriter.array(diagnostics.map { diagnostic in
+        json.addArray("diagnostics", diagnostics.map { diagnostic in
             var entry = JSONWriter()
             entry.add("severity", diagnostic.severity.rawValue)
             entry.add("key", diagnostic.key)
             entry.add("message", diagnostic.message)
             return entry.finished()
-        }))
+        })
     }
 }

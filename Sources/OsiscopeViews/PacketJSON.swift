@@ -13,10 +13,10 @@ public enum PacketJSON {
         json.add("link_type_name", captured.linkType.name)
         if captured.interfaceIndex != 0 { json.add("interface", captured.interfaceIndex) }
         if !captured.comments.isEmpty {
-            json.addRaw("comments", JSONWriter.array(captured.comments.map(JSONWriter.quoted)))
+            json.addArray("comments", captured.comments.map(JSONWriter.quoted))
         }
-        json.addRaw("layers", JSONWriter.array(packet.layers.map(layer)))
-        json.addRaw("diagnostics", JSONWriter.array(packet.allDiagnostics.map(diagnostic)))
+        json.addArray("layers", packet.layers.map(layer))
+        json.addArray("diagnostics", packet.allDiagnostics.map(diagnostic))
         return json.finished()
     }
 
@@ -32,11 +32,11 @@ public enum PacketJSON {
             var reassembled = JSONWriter()
             reassembled.add("stream", stream)
             reassembled.add("direction", direction.rawValue)
-            reassembled.addRaw("packets", JSONWriter.array(source.packets.map(String.init)))
+            reassembled.addArray("packets", source.packets.map(String.init))
             json.addRaw("reassembled", reassembled.finished())
         }
-        json.addRaw("fields", JSONWriter.array(layer.fields.flatMap(\.flattened).map(field)))
-        if !layer.quoted.isEmpty { json.addRaw("quoted", JSONWriter.array(layer.quoted.map(Self.layer))) }
+        json.addArray("fields", layer.fields.flatMap(\.flattened).map(field))
+        if !layer.quoted.isEmpty { json.addArray("quoted", layer.quoted.map(Self.layer)) }
         return json.finished()
     }
 

@@ -64,14 +64,24 @@ public enum AddressFormat {
 
     /// Lowercase hex digits, two per byte, built in one buffer (payloads can be large).
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+        if let text = bytes.withContiguousStorageIfAvailable(hex(buffer:)) { return text }
+        return Array(bytes).withUnsafeBufferPointer(hex(buffer:))
+    }
+
+    private static func hex(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             var index = 0
             for byte in bytes {
-                buffer[index] = digits[Int(byte >> 4)]
-                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                out[index] = digit(byte >> 4)
+                out[index + 1] = digit(byte & 0x0f)
                 index += 2
             }
             return index
         }
+    }
+
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }
