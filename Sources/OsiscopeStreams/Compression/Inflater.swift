@@ -37,15 +37,14 @@ public final class Inflater {
     }
 
     /// Inflates `input`, appending to `output` until it holds at most `limit` bytes.
-    /// Where zlib writes before the bytes join the output; kept, so a message does not pay for
-    /// allocating and clearing it.
-    private var scratch = [UInt8](repeating: 0, count: 16_384)
-
     public func inflate(_ input: [UInt8], into output: inout [UInt8], limit: Int) -> Outcome {
         guard ready else { return .failed("zlib could not be initialised") }
         // Inflating one byte past the limit tells "exactly at the limit" from "over it".
         let cap = limit + 1
         var outcome = Outcome.ok
+        // Where zlib writes before the bytes join the output: left uncleared (zlib overwrites
+        // what is used), and not kept, since thousands of connections may each have an inflater.
+        var scratch = [UInt8](unsafeUninitializedCapacity: 16_384) { _, count in count = 16_384 }
         input.withUnsafeBufferPointer { inputBuffer in
             stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
             stream.avail_in = UInt32(inputBuffer.count)
