@@ -15,6 +15,9 @@ final class ByteInput {
     private var reachedEnd = false
     /// File offset of `buffer[start]` (in the decompressed bytes of a gzip file).
     private(set) var offset = 0
+    /// Bytes read from the descriptor so far (compressed ones for a gzip file): the progress
+    /// through a file of known size.
+    private(set) var sourceBytesRead = 0
     /// Set once the input turned out to be gzip-compressed.
     private var gzip: GzipStream?
     private var compressed: [UInt8] = []
@@ -69,7 +72,7 @@ final class ByteInput {
                 if errno == EINTR { continue }
                 throw CaptureError(.io, at: offset + available, "read failed: \(String(cString: strerror(errno)))")
             }
-            if got == 0 { reachedEnd = true } else { end += got }
+            if got == 0 { reachedEnd = true } else { end += got; sourceBytesRead += got }
         }
         return available
     }
@@ -88,6 +91,7 @@ final class ByteInput {
         if gzip.needsInput {
             if compressed.isEmpty { compressed = [UInt8](repeating: 0, count: 1 << 16) }
             let got = compressed.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress!, raw.count) }
+            if got > 0 { sourceBytesRead += got }
             if got < 0 {
                 if errno == EINTR { return }
                 throw CaptureError(.io, at: offset + available, "read failed: \(String(cString: strerror(errno)))")

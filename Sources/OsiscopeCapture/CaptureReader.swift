@@ -33,6 +33,8 @@ public final class CaptureReader {
     public private(set) var sectionComments: [String] = []
 
     private let input: ByteInput
+    /// Bytes of the file read so far (compressed bytes for a gzip file).
+    public var bytesRead: Int { input.sourceBytesRead }
     private let maximumRecordLength: Int
     private var packetCount = 0
     private var bigEndian: Bool

@@ -43,17 +43,32 @@ struct CaptureRun {
     /// The file as messages name it.
     var name: String { file == "-" ? "standard input" : file }
 
-    init(file: String, events: PipelineEvents, streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil) throws {
+    /// Bytes read, for the progress line.
+    private let reader: CaptureReader
+    let progress: ProgressLine?
+
+    /// - Parameter showsProgress: false for JSON output, which never gets a progress line.
+    init(file: String, events: PipelineEvents, streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil,
+         showsProgress: Bool = true) throws {
         self.file = file
         var status = stat()
         inputIsStream = file == "-" || (stat(file, &status) == 0 && status.st_mode & S_IFMT != S_IFREG)
         do {
-            pipeline = PacketPipeline(source: try CaptureReader(path: file), events: events, streams: streams,
-                                      streamBytesOf: streamBytesOf)
+            reader = try CaptureReader(path: file)
+            pipeline = PacketPipeline(source: reader, events: events, streams: streams, streamBytesOf: streamBytesOf)
         } catch let error as CaptureError {
             printError("\(file == "-" ? "standard input" : file): \(error)")
             throw ExitStatus.cannotRead
         }
+        progress = showsProgress ? ProgressLine(file: file) : nil
+    }
+
+    /// Standard output for this run: written as found when the input is a stream, and
+    /// erasing the progress line before anything appears.
+    func makeOutput() -> Output {
+        let output = Output(inputIsStream: inputIsStream)
+        output.progress = progress
+        return output
     }
 
     /// Calls `body` for each event until it returns false or the events end. A damaged file
@@ -64,6 +79,7 @@ struct CaptureRun {
         while true {
             do {
                 guard let event = try pipeline.next() else { break }
+                progress?.update(bytes: reader.bytesRead, packets: pipeline.packetsRead)
                 if !body(event) { break }
             } catch let error as CaptureError {
                 damage = error
@@ -76,6 +92,7 @@ struct CaptureRun {
 
     /// Reports a damaged file (after the caller flushed its output) with exit status 2.
     func finish(_ damage: CaptureError?, output: Output) throws {
+        progress?.clear()
         output.flush()
         if let damage {
             printError("\(name): damaged capture after packet \(pipeline.packetsRead): \(damage)")

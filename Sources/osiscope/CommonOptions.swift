@@ -49,6 +49,8 @@ enum ExitStatus {
 final class Output {
     private var buffer: [UInt8] = []
     private let flushesEachWrite: Bool
+    /// Erased before anything is written to the terminal.
+    var progress: ProgressLine?
 
     /// - Parameter inputIsStream: the capture comes from a pipe or standard input.
     init(inputIsStream: Bool = false) {
@@ -57,12 +59,14 @@ final class Output {
     }
 
     func write(_ text: String) {
+        progress?.clear()
         buffer.append(contentsOf: text.utf8)
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }
 
     /// `text` and a line end, without building the joined string (JSON lines can be long).
     func writeLine(_ text: String) {
+        progress?.clear()
         buffer.append(contentsOf: text.utf8)
         buffer.append(UInt8(ascii: "\n"))
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }

@@ -36,7 +36,7 @@ struct Follow: ParsableCommand {
         // The stream's bytes tell when it has ended (FIN both ways, or RST): reading stops there.
         let run = try CaptureRun(file: file, events: messages ? [.messages, .streamBytes] : .streamBytes, streams: options,
                                  streamBytesOf: stream)
-        let out = Output(inputIsStream: run.inputIsStream)
+        let out = run.makeOutput()
         let style = output.style
         let list = MessageList(style: style, width: terminalWidth())
         let view = FollowView(style: style, hex: hex)

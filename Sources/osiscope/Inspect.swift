@@ -44,8 +44,8 @@ struct Inspect: ParsableCommand {
         // Without a selection every packet is shown: decode each with its fields once.
         let showsAll = selection.packet == nil && selection.packets == nil && selection.filter == nil && selection.stream == nil
         let run = try CaptureRun(file: file, events: showsAll ? [.packets, .shownPackets] : .packets,
-                                 streams: try streams.streamOptions())
-        let out = Output(inputIsStream: run.inputIsStream)
+                                 streams: try streams.streamOptions(), showsProgress: !json)
+        let out = run.makeOutput()
         let style = output.style
         let tree = TreeRenderer(style: style, explain: explain, width: terminalWidth())
         let dump = HexDump(style: style)

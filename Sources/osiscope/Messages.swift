@@ -41,8 +41,8 @@ struct Messages: ParsableCommand {
     }
 
     func run() throws {
-        let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions())
-        let out = Output(inputIsStream: run.inputIsStream)
+        let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions(), showsProgress: !json)
+        let out = run.makeOutput()
         var list = MessageList(style: output.style, width: terminalWidth())
         if full { list.textLimit = Int.max }
         var clock = TimeColumn(time.timeFormat)

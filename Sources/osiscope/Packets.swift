@@ -32,7 +32,7 @@ struct Packets: ParsableCommand {
         let chosen = try selection.selection()
         let filter = try selection.packetFilter()
         let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
-        let out = Output(inputIsStream: run.inputIsStream)
+        let out = run.makeOutput()
         let list = PacketList(style: output.style, width: terminalWidth())
         var shown = 0
         var clock = TimeColumn(time.timeFormat)

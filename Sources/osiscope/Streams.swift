@@ -17,8 +17,8 @@ struct Streams: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let run = try CaptureRun(file: file, events: .connections, streams: try streams.streamOptions())
-        let out = Output(inputIsStream: run.inputIsStream)
+        let run = try CaptureRun(file: file, events: .connections, streams: try streams.streamOptions(), showsProgress: !json)
+        let out = run.makeOutput()
         var summaries: [ConnectionSummary] = []
         let damage = run.forEachEvent { event in
             guard case .connectionClosed(let summary) = event else { return true }
