@@ -133,7 +133,10 @@ public struct ConversationTracker: Sendable {
             var conversation = conversation(for: key, transport, segment)
             var annotation = annotate(segment, from: transport.source, of: packet, in: &conversation)
             if known != nil && known != conversation.index { annotation.analysis.flags.insert(.reusedPorts) }
-            if segment.has(TCPSegmentInfo.rst) || segment.has(TCPSegmentInfo.fin) { conversation.closed = true }
+            if segment.has(TCPSegmentInfo.rst) || segment.has(TCPSegmentInfo.fin) {
+                conversation.closed = true
+                conversation.analysis.compact()
+            }
             conversation.lastSeen = now
             tcp[key] = conversation
             knownStreams.insert(conversation.index)

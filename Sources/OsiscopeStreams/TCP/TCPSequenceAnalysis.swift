@@ -205,6 +205,12 @@ public struct TCPSequenceAnalysis: Sendable {
         }
     }
 
+    /// Drops what is already acknowledged and the spare room of the lists: a closed
+    /// conversation is remembered for minutes (TIME-WAIT), so what it keeps should be small.
+    mutating func compact() {
+        for direction in Direction.allCases { sides[direction].compact() }
+    }
+
     /// `a` comes after `b` in sequence space (RFC 9293 §3.4, modulo 2^32).
     static func after(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) > 0 }
 }
@@ -221,6 +227,11 @@ extension TCPSequenceAnalysis.Side {
             oldestWaiting = 0
         }
         unacknowledged.append(segment)
+    }
+
+    mutating func compact() {
+        unacknowledged = Array(unacknowledged[oldestWaiting...])
+        oldestWaiting = 0
     }
 
     /// Segments the peer's ACK covers are done. Only the oldest matters, so the ones behind a
