@@ -41,7 +41,10 @@ public final class PacketPipeline {
         while head == queue.count {
             queue.removeAll(keepingCapacity: true)
             head = 0
-            if finished { return nil }
+            if finished {
+                guard let streams, streams.finishSome(into: &queue) else { return nil }
+                continue
+            }
             let captured: CapturedPacket?
             do {
                 captured = try source.next()
@@ -63,8 +66,7 @@ public final class PacketPipeline {
     /// reading): connections still open give up their last messages.
     public func finish() {
         guard !finished else { return }
-        finished = true
-        streams?.finish(into: &queue)
+        finished = true // `next` retires what is still open, a batch at a time
     }
 
     /// Capture time has moved on without packets (an idle live interface): connections

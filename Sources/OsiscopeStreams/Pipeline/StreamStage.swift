@@ -73,9 +73,19 @@ final class StreamStage {
         }
     }
 
-    /// The end of the capture: every connection still open gives up what it holds.
-    func finish(into events: inout [PipelineEvent]) {
-        retire(streams: connections.keys.sorted(), into: &events)
+    /// Connections still open at the end of the capture, last stream first, not yet retired.
+    private var unfinished: [Int]?
+
+    /// The end of the capture: the connections still open give up what they hold, a batch at
+    /// a time in stream order, so that thousands of them never fill the event queue at once.
+    /// False once none are left.
+    func finishSome(into events: inout [PipelineEvent]) -> Bool {
+        var pending = unfinished ?? connections.keys.sorted(by: >)
+        guard !pending.isEmpty else { return false }
+        let batch = (0..<min(64, pending.count)).map { _ in pending.removeLast() }
+        unfinished = pending
+        retire(streams: batch, into: &events)
+        return true
     }
 
     private func makeContext(_ connection: Connection, packet: Int?, time: Timestamp) -> DecoderContext {
