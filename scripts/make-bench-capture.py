@@ -78,8 +78,8 @@ class Sample:
 
 
 def repetition(k, sample, start, rng, loss, reorder):
-    """(timestamp, k, bytes, original length) of repetition k's packets, in time order."""
-    times = [start + t.ts for t in sample.templates]
+    """(timestamp, k, bytes, original length) of repetition k's packets in time order, and how
+    many were dropped."""
     frames = []
     for t, carries in zip(sample.templates, sample.payload):
         if carries and rng.random() < loss:
@@ -90,7 +90,7 @@ def repetition(k, sample, start, rng, loss, reorder):
             frames[i], frames[i + 1] = frames[i + 1], frames[i]
     # Each kept packet takes the time slot of its position, so time never goes back.
     kept_times = sorted(start + f[2] for f in frames)
-    return [(ts, k, data, origlen) for ts, (data, origlen, _) in zip(kept_times, frames)], len(times) - len(frames)
+    return [(ts, k, data, origlen) for ts, (data, origlen, _) in zip(kept_times, frames)], len(sample.templates) - len(frames)
 
 
 def main():

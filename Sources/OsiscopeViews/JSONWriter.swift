@@ -91,8 +91,9 @@ public struct JSONWriter {
         return 1
     }
 
+    private static let digits = Array("0123456789abcdef".utf8)
+
     private static func appendEscape(_ value: UInt16, to out: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
         out.append(contentsOf: [0x5C, UInt8(ascii: "u"), digits[Int(value >> 12)], digits[Int(value >> 8 & 0xF)],
                                 digits[Int(value >> 4 & 0xF)], digits[Int(value & 0xF)]])
     }

@@ -4,10 +4,11 @@ enum WebSocketMasking {
     /// XORs `buffer` with `key`, the buffer's first byte being payload byte `phase` (mod 4).
     static func apply(_ key: [UInt8], phase: Int, to buffer: UnsafeMutableBufferPointer<UInt8>) {
         guard key.count == 4, let base = buffer.baseAddress else { return }
-        // The key as it lines up with the buffer: byte j of the word is key[(phase + j) & 3].
-        var rotated = [UInt8](repeating: 0, count: 8)
-        for j in 0..<8 { rotated[j] = key[(phase + j) & 3] }
-        let word = rotated.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        // The key as it lines up with the buffer: byte j of the word is key[(phase + j) & 3]
+        // (built in a register: this runs for every client payload chunk).
+        var word: UInt64 = 0
+        for j in 0..<8 { word |= UInt64(key[(phase + j) & 3]) << UInt64(8 * j) }
+        word = UInt64(littleEndian: word)
         let raw = UnsafeMutableRawPointer(base)
         var index = 0
         while index + 8 <= buffer.count {
@@ -16,7 +17,7 @@ enum WebSocketMasking {
             index += 8
         }
         while index < buffer.count {
-            buffer[index] ^= rotated[index & 7]
+            buffer[index] ^= key[(phase + index) & 3]
             index += 1
         }
     }
