@@ -7,6 +7,12 @@ public struct JSONWriter {
 
     public init() {}
 
+    /// A writer whose buffer starts with room for `capacity` bytes (a message's payload and
+    /// its keys), so that a long text is not copied again each time the buffer grows.
+    public init(reservingCapacity capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     private mutating func key(_ name: String) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         needsComma = true
@@ -21,6 +27,20 @@ public struct JSONWriter {
     public mutating func add(_ name: String, _ value: UInt64) { key(name); raw(String(value)) }
     public mutating func add(_ name: String, _ value: Bool) { key(name); raw(value ? "true" : "false") }
     public mutating func addNull(_ name: String) { key(name); raw("null") }
+    /// A string value given as bytes already known to be valid UTF-8 (no String made of them).
+    public mutating func add(_ name: String, utf8 value: [UInt8]) {
+        key(name)
+        value.withUnsafeBufferPointer { JSONWriter.appendQuoted(utf8: $0, to: &bytes) }
+    }
+    public mutating func addArray(_ name: String, numbers: [Int]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (index, number) in numbers.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            raw(String(number))
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
     /// An array of already-encoded JSON values, appended in place (no joined copy).
     public mutating func addArray(_ name: String, _ elements: [String]) {
         key(name)
@@ -32,16 +52,33 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// An array of two-string arrays (HTTP headers as `[["Name","value"],…]`).
+    public mutating func addArray(_ name: String, pairs: [(String, String)]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (index, pair) in pairs.enumerated() {
+            bytes.append(contentsOf: index > 0 ? [UInt8(ascii: ","), UInt8(ascii: "[")] : [UInt8(ascii: "[")])
+            JSONWriter.appendQuoted(pair.0, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            JSONWriter.appendQuoted(pair.1, to: &bytes)
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// Inserts already-encoded JSON (an object or array built elsewhere).
     public mutating func addRaw(_ name: String, _ json: String) { key(name); raw(json) }
 
     /// The object's text.
     public consuming func finished() -> String {
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: finishedBytes(), as: UTF8.self)
     }
 
-    public static func array(_ elements: [String]) -> String { "[" + elements.joined(separator: ",") + "]" }
+    /// The object's UTF-8, for writing out without making a String of it.
+    public consuming func finishedBytes() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
 
     /// A JSON string literal; everything below U+0020 is escaped, so output is one line, and
     /// so are DEL, the C1 controls and U+2028/U+2029, which some terminals and JavaScript
@@ -56,16 +93,18 @@ public struct JSONWriter {
     /// the characters that need escaping (usually one run).
     static func appendQuoted(_ string: String, to out: inout [UInt8]) {
         var string = string
-        string.withUTF8 { bytes in
-            out.append(UInt8(ascii: "\""))
-            var index = 0
-            while let special = JSONEscapeScan.firstIndex(in: bytes, from: index) {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<special]))
-                index = special + escape(bytes, at: special, into: &out)
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
-            out.append(UInt8(ascii: "\""))
+        string.withUTF8 { appendQuoted(utf8: $0, to: &out) }
+    }
+
+    static func appendQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var index = 0
+        while let special = JSONEscapeScan.firstIndex(in: bytes, from: index) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<special]))
+            index = special + escape(bytes, at: special, into: &out)
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Writes the escape for what starts at `index` (or the byte itself when it only looked

@@ -7,11 +7,16 @@ public enum MessageJSON {
     /// `includeBodies` adds HTTP bodies (inflated when they had a gzip or deflate
     /// Content-Encoding) as `body_text` when they are UTF-8, else `body_base64`.
     public static func encode(_ message: ApplicationMessage, includeBodies: Bool = false) -> String {
-        var json = JSONWriter()
+        String(decoding: encodedBytes(message, includeBodies: includeBodies), as: UTF8.self)
+    }
+
+    /// `encode` as UTF-8 bytes, for writing out without making a String of a long text.
+    public static func encodedBytes(_ message: ApplicationMessage, includeBodies: Bool = false) -> [UInt8] {
+        var json = JSONWriter(reservingCapacity: expectedSize(message, includeBodies: includeBodies))
         json.add("stream", message.stream)
         json.add("protocol", message.protocolName)
         json.add("from", message.direction.rawValue)
-        json.addArray("packets", message.packets.map(String.init))
+        json.addArray("packets", numbers: message.packets)
         json.add("timestamp", message.timestamp.decimalString)
         switch message.content {
         case .http(let http):
@@ -30,7 +35,16 @@ public enum MessageJSON {
             if let before = gap.packetBefore { json.add("packet_before", before) }
             if let after = gap.packetAfter { json.add("packet_after", after) }
         }
-        return json.finished()
+        return json.finishedBytes()
+    }
+
+    /// Room for the keys and the payload (base64 of a binary one is a third longer).
+    private static func expectedSize(_ message: ApplicationMessage, includeBodies: Bool) -> Int {
+        switch message.content {
+        case .websocket(let websocket): 512 + websocket.payload.count * 4 / 3
+        case .http(let http) where includeBodies: 1024 + (http.decodedBody ?? http.body).count * 4 / 3
+        default: 1024
+        }
     }
 
     static func addHTTP(_ message: HTTPMessage, to json: inout JSONWriter) {
@@ -41,9 +55,7 @@ public enum MessageJSON {
         if let status = head.status { json.add("status", status) }
         if let reason = head.reason, head.kind == .response { json.add("reason", reason) }
         json.add("version", head.version)
-        json.addArray("headers", head.headers.map {
-            JSONWriter.array([JSONWriter.quoted($0.name), JSONWriter.quoted($0.value)])
-        })
+        json.addArray("headers", pairs: head.headers.map { ($0.name, $0.value) })
         json.add("body_length", message.bodyLength)
         if let chunks = message.chunks { json.add("chunks", chunks) }
         if let answers = message.answers { json.add("answers_request", answers) }
@@ -74,8 +86,12 @@ public enum MessageJSON {
                 if let name = code.name { json.add("close_meaning", name) }
             }
             json.add("close_reason", close.reason)
-        } else if [.text, .ping, .pong].contains(message.opcode), let text = message.text {
-            json.add("text", text)
+        } else if [.text, .ping, .pong].contains(message.opcode), message.isValidUTF8 {
+            if message.isComplete && !message.payloadTruncated {
+                json.add("text", utf8: message.payload) // valid to its last byte: copied as it is
+            } else {
+                json.add("text", String(decoding: message.payload, as: UTF8.self)) // a cut character becomes U+FFFD
+            }
         } else {
             json.add("data_base64", Data(message.payload).base64EncodedString())
         }

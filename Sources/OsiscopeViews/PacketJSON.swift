@@ -32,7 +32,7 @@ public enum PacketJSON {
             var reassembled = JSONWriter()
             reassembled.add("stream", stream)
             reassembled.add("direction", direction.rawValue)
-            reassembled.addArray("packets", source.packets.map(String.init))
+            reassembled.addArray("packets", numbers: source.packets)
             json.addRaw("reassembled", reassembled.finished())
         }
         json.addArray("fields", layer.fields.flatMap(\.flattened).map(field))

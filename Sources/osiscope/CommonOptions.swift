@@ -72,6 +72,14 @@ final class Output {
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }
 
+    /// `bytes` (UTF-8 already) and a line end.
+    func writeLine(_ bytes: [UInt8]) {
+        progress?.clear()
+        buffer.append(contentsOf: bytes)
+        buffer.append(UInt8(ascii: "\n"))
+        if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
+    }
+
     func flush() {
         buffer.withUnsafeBytes { raw in
             var offset = 0

@@ -49,7 +49,7 @@ struct Messages: ParsableCommand {
         let damage = run.forEachEvent { event in
             guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }
             if json {
-                out.writeLine(MessageJSON.encode(message, includeBodies: bodies))
+                out.writeLine(MessageJSON.encodedBytes(message, includeBodies: bodies))
             } else {
                 let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
                 out.writeLine(list.line(message, time: at))
