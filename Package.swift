@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "OsiscopeCLITests", dependencies: ["osiscope", "OsiscopeStreams", "OsiscopeWire"]),
+        .testTarget(name: "OsiscopeCLITests", dependencies: ["osiscope", "OsiscopeStreams", "OsiscopeWire", "OsiscopeTestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire", "OsiscopeTestSupport"]),
         .testTarget(
             name: "OsiscopeViewsTests",

@@ -1,16 +1,19 @@
 import CPcap
+import Foundation
 
 /// A BPF expression compiled by libpcap (the same language as tcpdump and `tshark -f`),
 /// applied to packets read from a file. One program is compiled per link type on first use,
-/// because a pcapng file may mix link types.
-public final class PacketFilter {
+/// because a pcapng file may mix link types. Decoding threads share one filter: the programs
+/// are compiled under a lock, and running one only reads it.
+public final class PacketFilter: @unchecked Sendable {
     public let expression: String
     private var programs: [LinkType: bpf_program] = [:]
+    private let lock = NSLock()
 
     /// Compiles the expression once for Ethernet so that syntax errors show up before reading.
     public init(expression: String) throws {
         self.expression = expression
-        _ = try program(for: .ethernet)
+        _ = try lock.withLock { try program(for: .ethernet) }
     }
 
     deinit {
@@ -22,7 +25,7 @@ public final class PacketFilter {
         header.caplen = bpf_u_int32(packet.data.count)
         header.len = bpf_u_int32(packet.originalLength)
         // An expression that makes no sense for this link type matches none of its packets.
-        guard var program = try? program(for: packet.linkType) else { return false }
+        guard var program = try? lock.withLock({ try program(for: packet.linkType) }) else { return false }
         return packet.data.withUnsafeBufferPointer { bytes in
             pcap_offline_filter(&program, &header, bytes.baseAddress) != 0
         }

@@ -18,6 +18,18 @@ struct StreamDecodingOptions: ParsableArguments {
     @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message kept after inflating (bigger ones are cut, with a diagnostic).")
     var maximumMessageBytes = 16 << 20
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Threads decoding connections and rendering (default: one per core). Output is the same for any number.",
+        valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads takes a number from 1 to 64") }
+    }
+
+    /// The threads asked for, else one per core.
+    var decodingThreads: Int { threads ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     func streamOptions() throws -> StreamOptions {
         var options = StreamOptions()
         options.maximumMessageBytes = maximumMessageBytes
@@ -43,18 +55,22 @@ struct CaptureRun {
     /// The file as messages name it.
     var name: String { file == "-" ? "standard input" : file }
 
-    /// Bytes read, for the progress line.
-    private let reader: CaptureReader
     let progress: ProgressLine?
+    /// Threads for `forEach`; one when the input is a stream, whose packets must be shown as
+    /// they come rather than a chunk at a time.
+    let threads: Int
 
-    /// - Parameter showsProgress: false for JSON output, which never gets a progress line.
+    /// - Parameters:
+    ///   - showsProgress: false for JSON output, which never gets a progress line.
+    ///   - threads: decoding threads (see `StreamDecodingOptions.threads`).
     init(file: String, events: PipelineEvents, streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil,
-         showsProgress: Bool = true) throws {
+         showsProgress: Bool = true, threads: Int = 1) throws {
         self.file = file
         var status = stat()
         inputIsStream = file == "-" || (stat(file, &status) == 0 && status.st_mode & S_IFMT != S_IFREG)
+        self.threads = inputIsStream ? 1 : threads
         do {
-            reader = try CaptureReader(path: file)
+            let reader = try CaptureReader(path: file)
             pipeline = PacketPipeline(source: reader, events: events, streams: streams, streamBytesOf: streamBytesOf)
         } catch let error as CaptureError {
             printError("\(file == "-" ? "standard input" : file): \(error)")
@@ -75,19 +91,18 @@ struct CaptureRun {
     /// ends the packets; the events that closing its connections brings still come, and the
     /// damage is returned for `finish` to report.
     func forEachEvent(_ body: (PipelineEvent) -> Bool) -> CaptureError? {
-        var damage: CaptureError?
-        while true {
-            do {
-                guard let event = try pipeline.next() else { break }
-                progress?.update(bytes: reader.bytesRead, packets: pipeline.packetsRead)
-                if !body(event) { break }
-            } catch let error as CaptureError {
-                damage = error
-            } catch {
-                damage = CaptureError(.io, at: 0, "\(error)")
-            }
-        }
-        return damage
+        forEach(prepare: { $0 }, body)
+    }
+
+    /// `forEachEvent` with each event first passed through `prepare` (a view's rendering of one
+    /// event, with no state carried between events), which runs on the decoding threads; `body`
+    /// gets the values in event order.
+    func forEach<Prepared: Sendable>(prepare: @escaping @Sendable (PipelineEvent) -> Prepared?,
+                                     _ body: (Prepared) -> Bool) -> CaptureError? {
+        let damage = pipeline.forEach(threads: threads, prepare: prepare, counted: { counts in
+            progress?.update(bytes: counts.bytesRead, packets: counts.packetsRead)
+        }, body)
+        return damage.map { $0 as? CaptureError ?? CaptureError(.io, at: 0, "\($0)") }
     }
 
     /// Reports a damaged file (after the caller flushed its output) with exit status 2.

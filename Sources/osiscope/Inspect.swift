@@ -39,30 +39,27 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        let chosen = try selection.selection()
-        let packetFilter = try selection.packetFilter()
+        let choice = try selection.choice()
         // Without a selection every packet is shown: decode each with its fields once.
-        let showsAll = selection.packet == nil && selection.packets == nil && selection.filter == nil && selection.stream == nil
-        let run = try CaptureRun(file: file, events: showsAll ? [.packets, .shownPackets] : .packets,
-                                 streams: try streams.streamOptions(), showsProgress: !json)
+        let run = try CaptureRun(file: file, events: selection.showsAll ? [.packets, .shownPackets] : .packets,
+                                 streams: try streams.streamOptions(), showsProgress: !json, threads: streams.decodingThreads)
         let out = run.makeOutput()
-        let style = output.style
+        let style = output.style, json = json, hex = hex
         let tree = TreeRenderer(style: style, explain: explain, width: terminalWidth())
         let dump = HexDump(style: style)
         var shown = 0
-        let damage = run.forEachEvent { event in
-            guard case .packet(let packet) = event else { return true }
-            let number = packet.packet.number
-            if chosen.isPast(number) { return false }
-            guard chosen.contains(number), selection.matches(packet, packetFilter) else { return true }
+        // Each packet is rendered on a decoding thread; this one only writes them in order.
+        let damage = run.forEach(prepare: { event -> (number: Int, text: String?)? in
+            guard case .packet(let packet) = event else { return nil }
+            guard choice.shows(packet) else { return (packet.packet.number, nil) }
             let decoded = packet.decoded()
-            if json {
-                out.writeLine(PacketJSON.encode(decoded))
-            } else {
-                if shown > 0 { out.write("\n") }
-                out.write(tree.render(decoded))
-                if hex { out.write(dump.render(decoded)) }
-            }
+            if json { return (packet.packet.number, PacketJSON.encode(decoded) + "\n") }
+            return (packet.packet.number, hex ? tree.render(decoded) + dump.render(decoded) : tree.render(decoded))
+        }) { packet in
+            if choice.isPast(packet.number) { return false }
+            guard let text = packet.text else { return true }
+            if shown > 0 && !json { out.write("\n") }
+            out.write(text)
             shown += 1
             return true
         }

@@ -41,22 +41,35 @@ struct Messages: ParsableCommand {
     }
 
     func run() throws {
-        let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions(), showsProgress: !json)
+        let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions(), showsProgress: !json,
+                                 threads: streams.decodingThreads)
         let out = run.makeOutput()
-        var list = MessageList(style: output.style, width: terminalWidth())
-        if full { list.textLimit = Int.max }
-        var clock = TimeColumn(time.timeFormat)
-        let damage = run.forEachEvent { event in
-            guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return true }
-            if json {
-                out.writeLine(MessageJSON.encodedBytes(message, includeBodies: bodies))
-            } else {
+        let stream = stream, bodies = bodies
+        let damage: CaptureError?
+        if json {
+            damage = run.forEach(prepare: { event in
+                Self.completed(event, stream: stream).map { MessageJSON.encodedBytes($0, includeBodies: bodies) }
+            }) { line in
+                out.writeLine(line)
+                return true
+            }
+        } else {
+            var list = MessageList(style: output.style, width: terminalWidth())
+            if full { list.textLimit = Int.max }
+            var clock = TimeColumn(time.timeFormat)
+            damage = run.forEach(prepare: { Self.completed($0, stream: stream) }) { message in
                 let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
                 out.writeLine(list.line(message, time: at))
+                return true
             }
-            return true
         }
         try run.finish(damage, output: out)
         try run.checkStream(stream)
+    }
+
+    /// The message an event completes, when it is of the stream asked for.
+    static func completed(_ event: PipelineEvent, stream: Int?) -> ApplicationMessage? {
+        guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return nil }
+        return message
     }
 }

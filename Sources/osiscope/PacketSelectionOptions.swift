@@ -23,21 +23,19 @@ struct PacketSelectionOptions: ParsableArguments {
         if packet != nil && packets != nil { throw ValidationError("--packet and --packets cannot be used together") }
     }
 
-    func selection() throws -> PacketSelection { try PacketSelection(packet: packet, packets: packets) }
-
-    func packetFilter() throws -> PacketFilter? {
+    /// The selection compiled, in a form the decoding threads share.
+    func choice() throws -> PacketChoice {
+        let numbers = try PacketSelection(packet: packet, packets: packets)
         do {
-            return try filter.map { try PacketFilter(expression: $0) }
+            return PacketChoice(numbers: numbers, stream: stream, filter: try filter.map { try PacketFilter(expression: $0) })
         } catch let error as FilterError {
             printError(error.description)
             throw ExitStatus.usage
         }
     }
 
-    func matches(_ event: PacketEvent, _ compiled: PacketFilter?) -> Bool {
-        if let stream, event.conversation.map({ $0.isUDP || $0.stream != stream }) ?? true { return false }
-        return compiled?.matches(event.packet) ?? true
-    }
+    /// Without a selection every packet is shown.
+    var showsAll: Bool { packet == nil && packets == nil && filter == nil && stream == nil }
 
     /// A selection by number that showed nothing names packets the capture does not have.
     func checkShown(_ shown: Int, _ run: CaptureRun) throws {
@@ -46,4 +44,20 @@ struct PacketSelectionOptions: ParsableArguments {
         printError("\(run.name): no packet in \(packet.map(String.init) ?? packets ?? ""): the capture has \(count) packet\(count == 1 ? "" : "s")")
         throw ExitStatus.usage
     }
+}
+
+/// Which packets `inspect` and `packets` show: by number, by TCP stream, by BPF.
+struct PacketChoice: Sendable {
+    let numbers: PacketSelection
+    let stream: Int?
+    let filter: PacketFilter?
+
+    func shows(_ event: PacketEvent) -> Bool {
+        guard numbers.contains(event.packet.number) else { return false }
+        if let stream, event.conversation.map({ $0.isUDP || $0.stream != stream }) ?? true { return false }
+        return filter?.matches(event.packet) ?? true
+    }
+
+    /// Past the last packet asked for by number: reading can stop.
+    func isPast(_ number: Int) -> Bool { numbers.isPast(number) }
 }

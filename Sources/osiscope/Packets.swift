@@ -7,6 +7,7 @@ import Darwin
 import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeViews
+import OsiscopeWire
 
 struct Packets: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,21 +30,23 @@ struct Packets: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let chosen = try selection.selection()
-        let filter = try selection.packetFilter()
-        let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions())
+        let choice = try selection.choice()
+        let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions(),
+                                 threads: streams.decodingThreads)
         let out = run.makeOutput()
         let list = PacketList(style: output.style, width: terminalWidth())
         var shown = 0
         var clock = TimeColumn(time.timeFormat)
-        let damage = run.forEachEvent { event in
-            guard case .packet(let packet) = event else { return true }
-            let number = packet.packet.number
-            if chosen.isPast(number) { return false }
-            guard chosen.contains(number), selection.matches(packet, filter) else { return true }
+        // Packets are decoded on the decoding threads; the time column needs them in order.
+        let damage = run.forEach(prepare: { event -> (number: Int, decoded: DecodedPacket?)? in
+            guard case .packet(let packet) = event else { return nil }
+            return (packet.packet.number, choice.shows(packet) ? packet.decoded() : nil)
+        }) { packet in
+            if choice.isPast(packet.number) { return false }
+            guard let decoded = packet.decoded else { return true }
             if shown == 0 { out.write(list.header() + "\n") }
-            let at = clock.text(packet.packet.timestamp, start: run.pipeline.firstTimestamp ?? packet.packet.timestamp)
-            out.writeLine(list.line(packet.decoded(), time: at))
+            let at = clock.text(decoded.packet.timestamp, start: run.pipeline.firstTimestamp ?? decoded.packet.timestamp)
+            out.writeLine(list.line(decoded, time: at))
             shown += 1
             return true
         }

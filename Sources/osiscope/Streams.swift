@@ -1,4 +1,5 @@
 import ArgumentParser
+import OsiscopeCapture
 import OsiscopeStreams
 import OsiscopeViews
 
@@ -17,19 +18,29 @@ struct Streams: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let run = try CaptureRun(file: file, events: .connections, streams: try streams.streamOptions(), showsProgress: !json)
+        let run = try CaptureRun(file: file, events: .connections, streams: try streams.streamOptions(), showsProgress: !json,
+                                 threads: streams.decodingThreads)
         let out = run.makeOutput()
-        var summaries: [ConnectionSummary] = []
-        let damage = run.forEachEvent { event in
-            guard case .connectionClosed(let summary) = event else { return true }
-            if json {
-                out.writeLine(StreamTable.json(summary))
-            } else {
-                summaries.append(summary)
+        let damage: CaptureError?
+        if json {
+            damage = run.forEach(prepare: { Self.closed($0).map(StreamTable.json) }) { line in
+                out.writeLine(line)
+                return true
             }
-            return true
+        } else {
+            var summaries: [ConnectionSummary] = []
+            damage = run.forEach(prepare: Self.closed) { summary in
+                summaries.append(summary)
+                return true
+            }
+            out.write(StreamTable(style: output.style, width: terminalWidth()).render(summaries.sorted { $0.stream < $1.stream }))
         }
-        if !json { out.write(StreamTable(style: output.style, width: terminalWidth()).render(summaries.sorted { $0.stream < $1.stream })) }
         try run.finish(damage, output: out)
+    }
+
+    /// The final counts of a connection that an event retires.
+    static func closed(_ event: PipelineEvent) -> ConnectionSummary? {
+        guard case .connectionClosed(let summary) = event else { return nil }
+        return summary
     }
 }

@@ -1,3 +1,4 @@
+import OsiscopeTestSupport
 import Foundation
 import OsiscopeCapture
 import Testing

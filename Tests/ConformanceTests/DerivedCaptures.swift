@@ -1,3 +1,4 @@
+import OsiscopeTestSupport
 import Foundation
 
 /// Captures made from the samples with Wireshark's own editing tools, so that the TCP analysis

@@ -5,21 +5,26 @@ import OsiscopeWire
 /// conversation, and, when stream decoding is on, the connections, messages and stream bytes
 /// it brings. Every packet is processed, even those a caller does not show, so that stream
 /// numbers and messages do not depend on which packets were selected.
+///
+/// Events come one at a time from `next()`, or from `forEach`, which can spread the
+/// connections' work and the caller's rendering over several threads with the same result.
 public final class PacketPipeline {
-    public let source: any PacketSource
-    private var tracker = ConversationTracker()
-    /// nil when only per-packet decoding is wanted.
-    private let streams: StreamStage?
-    private let wants: PipelineEvents
+    public var source: any PacketSource { placer.source }
+    private let placer: PacketPlacer
+    private let worker: JobWorker
+    private let makeWorker: () -> JobWorker
+    private var jobs: [PipelineJob] = []
     private var queue: [PipelineEvent] = []
     private var head = 0
     private var finished = false
+    /// The reader's counts as of the events handed out so far.
+    public private(set) var counts = PipelineCounts()
     /// Packets read so far.
-    public private(set) var packetsRead = 0
+    public var packetsRead: Int { counts.packetsRead }
     /// TCP streams numbered so far (`tcp.stream` runs from 0 to one less).
-    public var tcpStreamCount: Int { tracker.tcpCount }
+    public var tcpStreamCount: Int { counts.tcpStreamCount }
     /// When the first packet was captured (views show times relative to it).
-    public private(set) var firstTimestamp: Timestamp?
+    public var firstTimestamp: Timestamp? { counts.firstTimestamp }
 
     /// - Parameters:
     ///   - events: what the caller handles; packets are always decoded to their transport.
@@ -27,11 +32,9 @@ public final class PacketPipeline {
     ///   - streamBytesOf: with `.streamBytes`, only this stream's bytes (nil: all streams).
     public init(source: any PacketSource, events: PipelineEvents = .all,
                 streams: StreamOptions? = StreamOptions(), streamBytesOf: Int? = nil) {
-        self.source = source
-        wants = events
-        self.streams = streams.map { StreamStage(options: $0, wants: events, streamBytesOf: streamBytesOf) }
-        tracker.closedLinger = streams?.closedLinger ?? tracker.closedLinger
-        tracker.idleLimit = streams?.idleLimit ?? tracker.idleLimit
+        placer = PacketPlacer(source: source, streams: streams)
+        makeWorker = { JobWorker(wants: events, streams: streams, streamBytesOf: streamBytesOf) }
+        worker = makeWorker()
     }
 
     /// The next event, nil after the last. A damaged file throws the reader's error once,
@@ -42,12 +45,13 @@ public final class PacketPipeline {
             queue.removeAll(keepingCapacity: true)
             head = 0
             if finished {
-                guard let streams, streams.finishSome(into: &queue) else { return nil }
+                guard placer.finishSome(into: &jobs) else { return nil }
+                performJobs()
                 continue
             }
             let captured: CapturedPacket?
             do {
-                captured = try source.next()
+                captured = try placer.source.next()
             } catch {
                 finish()
                 throw error
@@ -56,7 +60,8 @@ public final class PacketPipeline {
                 finish()
                 continue
             }
-            process(captured)
+            placer.place(captured, into: &jobs)
+            performJobs()
         }
         defer { head += 1 }
         return queue[head]
@@ -65,40 +70,51 @@ public final class PacketPipeline {
     /// Ends stream decoding (at the end of the source, or when a damaged file stops
     /// reading): connections still open give up their last messages.
     public func finish() {
-        guard !finished else { return }
         finished = true // `next` retires what is still open, a batch at a time
     }
 
     /// Capture time has moved on without packets (an idle live interface): connections
     /// quiet for long enough are retired as they would be by a later packet.
     public func advanceClock(to time: Timestamp) {
-        tracker.sweep(now: time)
-        streams?.retire(streams: tracker.takeRetiredStreams(), into: &queue)
+        placer.advanceClock(to: time, into: &jobs)
+        performJobs()
     }
 
-    private func process(_ captured: CapturedPacket) {
-        packetsRead += 1
-        if firstTimestamp == nil { firstTimestamp = captured.timestamp }
-        let wire = wants.contains(.shownPackets) ? PacketDecoder.decode(captured) : nil
-        let transport = wire.map(\.transport) ?? PacketDecoder.transport(of: captured)
-        var placement: ConversationTracker.Placement?
-        var annotation: ConversationTracker.Annotation?
-        if let transport { (placement, annotation) = tracker.track(transport, of: captured) }
-        let packetIndex = queue.count
-        // The packet's own event goes first; it is filled in once the stream stage has run.
-        if wants.contains(.packets) {
-            queue.append(.packet(PacketEvent(packet: captured, transport: transport, conversation: annotation, wire: wire)))
+    private func performJobs() {
+        for job in jobs { worker.perform(job, into: &queue) }
+        jobs.removeAll(keepingCapacity: true)
+        counts = PipelineCounts(placer)
+    }
+
+    /// Every event, through `prepare` (a view's rendering, which must not depend on earlier
+    /// events) and then, where it gives a value, `body`, until `body` returns false. With more
+    /// than one thread, connections are spread over `threads` workers that also run `prepare`;
+    /// `body` sees the same values in the same order as with one. `counted` is called as the
+    /// reader moves on (for a progress line). Returns the error that ended a damaged source,
+    /// after the events its connections' closing brought.
+    public func forEach<Prepared: Sendable>(threads: Int = 1,
+                                            prepare: @escaping @Sendable (PipelineEvent) -> Prepared?,
+                                            counted: (PipelineCounts) -> Void = { _ in },
+                                            _ body: (Prepared) -> Bool) -> (any Error)? {
+        guard threads > 1, packetsRead == 0, !finished else {
+            var damage: (any Error)?
+            while true {
+                do {
+                    guard let event = try next() else { break }
+                    counted(counts)
+                    if let value = prepare(event), !body(value) { break }
+                } catch {
+                    damage = error
+                }
+            }
+            return damage
         }
-        guard let streams else { return }
-        // A connection whose ports were reused for a new one has ended: finish it now.
-        streams.retire(streams: tracker.takeRetiredStreams() + (placement?.replaces.map { [$0] } ?? []), into: &queue)
-        guard let placement, let transport, let segment = transport.tcp else { return }
-        let findings = streams.process(captured, segment, transport: transport, placement: placement,
-                                       analysis: annotation?.analysis.flags ?? [], into: &queue)
-        guard wants.contains(.packets) else { return }
-        queue[packetIndex] = .packet(PacketEvent(packet: captured, transport: transport, conversation: annotation,
-                                                 reassembly: findings.reassembly, records: findings.records,
-                                                 reassemblingFor: findings.reassemblingFor, wire: wire))
+        let workers = [worker] + (1..<min(threads, Int(UInt8.max))).map { _ in makeWorker() }
+        let run = ParallelRun(placer: placer, workers: workers, prepare: prepare)
+        let damage = run.run(body) { counts = $0; counted($0) }
+        finished = true
+        counts = PipelineCounts(placer)
+        return damage
     }
 }
 
@@ -106,6 +122,12 @@ public final class PacketPipeline {
 public protocol PacketSource: AnyObject {
     /// The next packet, nil at the end; throws for a damaged source.
     func next() throws -> CapturedPacket?
+    /// Bytes read from the file so far, for a progress line (0 when unknown).
+    var bytesRead: Int { get }
+}
+
+extension PacketSource {
+    public var bytesRead: Int { 0 }
 }
 
 extension CaptureReader: PacketSource {}

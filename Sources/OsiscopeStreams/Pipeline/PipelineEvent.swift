@@ -1,7 +1,8 @@
 import OsiscopeCapture
 import OsiscopeWire
 
-/// What the pipeline reports, in capture order: a packet's event comes first, then the
+/// What the pipeline reports, in capture order: for each packet, first what the connections it
+/// retires give up (quiet ones, or one whose ports it reuses), then the packet's event, then the
 /// connections, messages and stream bytes that packet opened, completed or delivered.
 public enum PipelineEvent: Sendable {
     case packet(PacketEvent)

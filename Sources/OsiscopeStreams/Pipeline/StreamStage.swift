@@ -1,13 +1,12 @@
 import OsiscopeCapture
 import OsiscopeWire
 
-/// The stream stage for a whole capture: one `Connection` per TCP stream, fed packet by
+/// The stream stage for the streams given to one worker: one `Connection` per TCP stream, fed packet by
 /// packet. It records what each packet completes (layers to show, reassembly findings) and emits
 /// connection, message and stream-byte events.
 final class StreamStage {
     let options: StreamOptions
     private var connections: [Int: Connection] = [:]
-    private var lastTimestamp = Timestamp(seconds: 0, nanoseconds: 0)
     private let wants: PipelineEvents
     private let streamBytesOf: Int?
 
@@ -29,7 +28,6 @@ final class StreamStage {
     func process(_ packet: CapturedPacket, _ segment: TCPSegmentInfo, transport: TransportInfo,
                  placement: ConversationTracker.Placement, analysis: TCPAnalysisFlags,
                  into events: inout [PipelineEvent]) -> PacketFindings {
-        lastTimestamp = packet.timestamp
         let connection: Connection
         if let known = connections[placement.stream] {
             connection = known
@@ -62,30 +60,14 @@ final class StreamStage {
         return findings
     }
 
-    /// Streams that ended (retired by the tracker, or their ports reused): finish them.
-    func retire(streams: [Int], into events: inout [PipelineEvent]) {
-        for stream in streams {
-            guard let connection = connections.removeValue(forKey: stream) else { continue }
-            var context = makeContext(connection, packet: nil, time: lastTimestamp)
-            connection.finish(&context)
-            emit(context, connection, into: &events)
-            if wants.contains(.connections) { events.append(.connectionClosed(connection.summary)) }
-        }
-    }
-
-    /// Connections still open at the end of the capture, last stream first, not yet retired.
-    private var unfinished: [Int]?
-
-    /// The end of the capture: the connections still open give up what they hold, a batch at
-    /// a time in stream order, so that thousands of them never fill the event queue at once.
-    /// False once none are left.
-    func finishSome(into events: inout [PipelineEvent]) -> Bool {
-        var pending = unfinished ?? connections.keys.sorted(by: >)
-        guard !pending.isEmpty else { return false }
-        let batch = (0..<min(64, pending.count)).map { _ in pending.removeLast() }
-        unfinished = pending
-        retire(streams: batch, into: &events)
-        return true
+    /// A stream that ended (retired by the tracker, its ports reused, or the capture over)
+    /// at capture time `time`: its connection gives up what it holds.
+    func retire(stream: Int, at time: Timestamp, into events: inout [PipelineEvent]) {
+        guard let connection = connections.removeValue(forKey: stream) else { return }
+        var context = makeContext(connection, packet: nil, time: time)
+        connection.finish(&context)
+        emit(context, connection, into: &events)
+        if wants.contains(.connections) { events.append(.connectionClosed(connection.summary)) }
     }
 
     private func makeContext(_ connection: Connection, packet: Int?, time: Timestamp) -> DecoderContext {
