@@ -9,6 +9,8 @@ enum LayerSummary {
         switch layer.protocolKey {
         case "http": return http(layer)
         case "websocket": return webSocket(layer)
+        case "engine.io": return engineIO(layer)
+        case "socket.io": return socketIO(layer)
         default: return ""
         }
     }
@@ -38,6 +40,27 @@ enum LayerSummary {
             + (flag(layer, "websocket.mask") ? " [MASKED]" : "") + (flag(layer, "websocket.rsv1") ? " [RSV1]" : "")
             + " " + byteCount(length)
         if let code = number(layer, "websocket.payload.close.status_code") { summary += " code \(code)" }
+        return summary
+    }
+
+    /// "Engine.IO open sid=…", "Engine.IO ping probe".
+    static func engineIO(_ layer: Layer) -> String {
+        let type = EngineIOPacketType(code: UInt8(truncatingIfNeeded: number(layer, "engine.io.type") ?? 255))
+        var summary = "Engine.IO " + type.name
+        if type == .open, let sid = text(layer, "engine.io.sid") { summary += " sid=" + sid }
+        if let data = text(layer, "engine.io.data"), type != .open, !data.isEmpty {
+            summary += " " + (data.count > 20 ? String(data.prefix(20)) + "…" : data)
+        }
+        return summary
+    }
+
+    /// "Socket.IO EVENT chat #1", "Socket.IO CONNECT /admin".
+    static func socketIO(_ layer: Layer) -> String {
+        let type = SocketIOPacketType(code: UInt8(truncatingIfNeeded: number(layer, "socket.io.type") ?? 255))
+        var summary = "Socket.IO " + type.name
+        if let namespace = text(layer, "socket.io.namespace"), namespace != "/" { summary += " " + namespace }
+        if let event = text(layer, "socket.io.event") { summary += " " + event }
+        if let id = number(layer, "socket.io.ack_id") { summary += " #\(id)" }
         return summary
     }
 }

@@ -27,6 +27,8 @@ public enum MessageJSON {
                 json.add("time_since_request", String(format6: request.seconds))
             }
         case .websocket(let websocket): addWebSocket(websocket, to: &json)
+        case .engineIO(let engineIO): addEngineIO(engineIO, to: &json)
+        case .socketIO(let socketIO): addSocketIO(socketIO, to: &json)
         case .other(let other): addProperties(other.properties, to: &json)
         case .gap(let gap):
             json.add("kind", "gap")
@@ -35,6 +37,7 @@ public enum MessageJSON {
             if let before = gap.packetBefore { json.add("packet_before", before) }
             if let after = gap.packetAfter { json.add("packet_after", after) }
         }
+        if let session = message.session { json.add("session", session) }
         return json.finishedBytes()
     }
 
@@ -97,6 +100,53 @@ public enum MessageJSON {
         }
         if message.payloadTruncated { json.add("truncated", true) }
         json.add("complete", message.isComplete)
+        addDiagnostics(message.diagnostics, to: &json)
+    }
+
+    static func addEngineIO(_ message: EngineIOMessage, to json: inout JSONWriter) {
+        let packet = message.packet
+        json.add("transport", message.transport.rawValue)
+        if let sid = message.sid { json.add("sid", sid) }
+        json.add("type", packet.type.name)
+        json.add("eio", message.version.rawValue)
+        if packet.isBinary {
+            json.add("data_base64", Data(packet.data).base64EncodedString())
+            if packet.base64 { json.add("base64", true) }
+        } else if let text = packet.text {
+            json.add("data", text)
+        } else {
+            json.add("data_base64", Data(packet.data).base64EncodedString())
+        }
+        if message.isProbe { json.add("probe", true) }
+        if let handshake = message.handshake {
+            json.addArray("upgrades", handshake.upgrades.map(JSONWriter.quoted))
+            if let value = handshake.pingInterval { json.add("ping_interval", value) }
+            if let value = handshake.pingTimeout { json.add("ping_timeout", value) }
+            if let value = handshake.maxPayload { json.add("max_payload", value) }
+        }
+        if let seconds = message.sinceHeartbeat { json.addRaw("since_ping", String(format6: seconds)) }
+        addDiagnostics(message.diagnostics, to: &json)
+    }
+
+    static func addSocketIO(_ message: SocketIOMessage, to json: inout JSONWriter) {
+        let packet = message.packet
+        if let id = message.socketID { json.add("sid", id) }
+        json.add("namespace", packet.namespace)
+        json.add("type", packet.type.name)
+        json.add("transport", message.transport.rawValue)
+        json.add("protocol_version", message.protocolVersion)
+        if let event = message.event { json.add("event", event) }
+        if let args = message.args { json.addRaw("args", JSONValue.arrayText(args)) }
+        if message.args == nil, let data = packet.data { json.addRaw("data", data.text) }
+        if let query = packet.namespaceQuery { json.add("query", query) }
+        if let id = packet.ackID { json.add("ack_id", id) }
+        if packet.type.hasAttachments { json.add("attachments", packet.attachments) }
+        if let acked = message.ackedPacket { json.add("event_packet", acked) }
+        if let rtt = message.rtt { json.addRaw("rtt", String(format6: rtt)) }
+        if let broadcast = message.broadcast {
+            json.add("broadcast", broadcast.id)
+            json.add("broadcast_copies", broadcast.copies)
+        }
         addDiagnostics(message.diagnostics, to: &json)
     }
 

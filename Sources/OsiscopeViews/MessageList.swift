@@ -66,6 +66,8 @@ public struct MessageList: Sendable {
                 text += style.color(" ! " + ws.diagnostics.map(\.key).joined(separator: ", "), .yellow)
             }
             return text
+        case .engineIO(let engine): return describe(engine)
+        case .socketIO(let io): return describe(io)
         case .gap(let gap):
             var text = style.color("TCP gap: \(byteCount(gap.bytes)) lost", .yellow)
             let around = [gap.packetBefore.map { "after packet \($0)" }, gap.packetAfter.map { "before packet \($0)" }]
@@ -79,6 +81,54 @@ public struct MessageList: Sendable {
             }
             return style.bold(other.protocolName) + " " + values.joined(separator: ", ")
         }
+    }
+
+    func describe(_ message: EngineIOMessage) -> String {
+        let packet = message.packet
+        var text = style.bold("Engine.IO \(packet.type.name)")
+        if let handshake = message.handshake {
+            text += " sid \(TerminalSafe.text(handshake.sid))"
+            if !handshake.upgrades.isEmpty { text += ", upgrades " + TerminalSafe.text(handshake.upgrades.joined(separator: " ")) }
+            if let interval = handshake.pingInterval, let timeout = handshake.pingTimeout {
+                text += ", ping every \(interval) ms, timeout \(timeout) ms"
+            }
+        } else if packet.isBinary {
+            let shown = packet.data.prefix(16).map(AddressFormat.hexByte).joined(separator: " ")
+            text += " binary " + shown + (packet.data.count > 16 ? " …" : "") + " (\(byteCount(UInt64(packet.data.count))))"
+        } else if let data = packet.text, !data.isEmpty {
+            text += " " + quoted(data)
+        }
+        if let seconds = message.sinceHeartbeat { text += style.dim(" ← ping \(Self.milliseconds(seconds))") }
+        text += style.dim(" [\(message.transport.rawValue)]")
+        return text + problems(message.diagnostics)
+    }
+
+    func describe(_ message: SocketIOMessage) -> String {
+        let packet = message.packet
+        var text = style.bold("Socket.IO \(packet.type.name)")
+        if packet.namespace != "/" { text += " " + TerminalSafe.text(packet.namespace) }
+        if let event = message.event { text += " " + quoted(event) }
+        if let id = packet.ackID { text += " #\(id)" }
+        if let args = message.args {
+            text += " " + quotedJSON(JSONValue.arrayText(args))
+        } else if let data = packet.data {
+            text += " " + quotedJSON(data.text)
+        }
+        if let rtt = message.rtt { text += style.dim(" ← event \(Self.milliseconds(rtt))") }
+        if let broadcast = message.broadcast {
+            let streams = broadcast.streams.map { "#\($0)" }.joined(separator: " ")
+            text += style.color(" broadcast to \(broadcast.copies) sockets (\(streams))", .green)
+        }
+        return text + problems(message.diagnostics)
+    }
+
+    private func problems(_ diagnostics: [StreamDiagnostic]) -> String {
+        diagnostics.isEmpty ? "" : style.color(" ! " + diagnostics.map(\.key).joined(separator: ", "), .yellow)
+    }
+
+    /// JSON shown as it is, cut like a text.
+    func quotedJSON(_ json: String) -> String {
+        TerminalSafe.text(json.count > textLimit ? String(json.prefix(textLimit)) + "…" : json)
     }
 
     /// "2.7 ms", "0.052 ms", "1234 ms".

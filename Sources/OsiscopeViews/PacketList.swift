@@ -18,7 +18,7 @@ public struct PacketList: Sendable {
     static let names: [String: String] = [
         "eth": "Ethernet", "vlan": "VLAN", "sll": "SLL", "null": "Loopback", "arp": "ARP", "ipv4": "IPv4",
         "ipv6": "IPv6", "icmp": "ICMP", "icmpv6": "ICMPv6", "tcp": "TCP", "udp": "UDP", "http": "HTTP",
-        "websocket": "WebSocket", "data": "Data",
+        "websocket": "WebSocket", "engine.io": "Engine.IO", "socket.io": "Socket.IO", "data": "Data",
     ]
 
     public func header() -> String {
@@ -82,7 +82,11 @@ public struct PacketList: Sendable {
     /// The highest layers' summaries, with TCP analysis first as Wireshark shows it.
     static func info(_ packet: DecodedPacket) -> String {
         let analysis = TCPAnalysisReport.columnText(packet)
-        let application = packet.layers.filter { $0.osi == .application && $0.protocolKey != "data" }
+        // An Engine.IO message packet is said by the Socket.IO layer above it (or the WebSocket text).
+        let application = packet.layers.filter { layer in
+            layer.osi == .application && layer.protocolKey != "data"
+                && !(layer.protocolKey == "engine.io" && layer.field("engine.io.type")?.value.number == 4)
+        }
         let summaries: [String]
         if !application.isEmpty {
             summaries = application.map { layer in

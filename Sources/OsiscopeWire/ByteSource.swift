@@ -39,6 +39,9 @@ public final class ByteSource: Sendable {
         case decodedBody
         /// The plaintext of TLS records.
         case decryptedRecord
+        /// One packet of a payload that carries several (Engine.IO in a long-polling body),
+        /// base64 decoded when it came so.
+        case carriedPacket
     }
 
     /// Where a piece of this source's bytes came from.

@@ -16,7 +16,12 @@ struct Follow: ParsableCommand {
     var file: String
 
     @Option(name: .long, help: ArgumentHelp("The TCP stream to follow (tcp.stream, see 'osiscope streams').", valueName: "n"))
-    var stream: Int
+    var stream: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Tell one Engine.IO/Socket.IO session's story instead, across all its connections (sid, see 'osiscope sessions').",
+        valueName: "sid"))
+    var session: String?
 
     @Flag(name: .long, help: "Show the stream's application messages instead of its bytes.")
     var messages = false
@@ -28,10 +33,13 @@ struct Follow: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if (stream == nil) == (session == nil) { throw ValidationError("name what to follow: --stream N or --session SID") }
+        if session != nil && hex { throw ValidationError("--session shows a session's messages; --hex applies to --stream") }
         if hex && messages { throw ValidationError("--hex shows bytes; --messages shows messages: choose one") }
     }
 
     func run() throws {
+        guard let stream else { return try followSession(session ?? "") }
         let options = try streams.streamOptions()
         // The stream's bytes tell when it has ended (FIN both ways, or RST): reading stops there.
         let run = try CaptureRun(file: file, events: messages ? [.messages, .streamBytes] : .streamBytes, streams: options,
@@ -66,6 +74,26 @@ struct Follow: ParsableCommand {
         try run.checkStream(stream)
         if !seen {
             printError("\(run.name): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
+        }
+    }
+
+    /// Every message of one session in time order: the HTTP requests and WebSocket messages
+    /// that carried it, and its Engine.IO and Socket.IO packets, whatever the connection.
+    private func followSession(_ sid: String) throws {
+        let run = try CaptureRun(file: file, events: [.messages, .connections], streams: try streams.streamOptions(),
+                                 threads: streams.decodingThreads)
+        let out = run.makeOutput()
+        let list = MessageList(style: output.style, width: terminalWidth())
+        var seen = false
+        let damage = SessionFlow<Never>.run(run, prepare: { _ in nil }) { item in
+            guard item.message.session == sid else { return }
+            out.writeLine(list.line(item.message, since: run.pipeline.firstTimestamp ?? item.message.timestamp))
+            seen = true
+        }
+        try run.finish(damage, output: out)
+        if !seen {
+            printError("\(run.name): no session \(TerminalSafe.text(sid)) (see 'osiscope sessions \(file)')")
+            throw ExitStatus.usage
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import OsiscopeCapture
 import OsiscopeStreams
@@ -5,14 +6,18 @@ import OsiscopeViews
 
 struct Messages: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List application messages: HTTP requests and responses, WebSocket messages.",
+        abstract: "List application messages: HTTP, WebSocket, Engine.IO and Socket.IO.",
         discussion: """
         Each message appears once it is complete: HTTP bodies read to their end, WebSocket \
-        fragments joined, unmasked and inflated (permessage-deflate).
+        fragments joined, unmasked and inflated (permessage-deflate), Engine.IO packets split out \
+        of long-polling bodies and WebSocket messages, Socket.IO events with their attachments put \
+        back and their acks paired across connections (rtt). Each layer is an entry of its own: \
+        --protocol narrows the list.
 
         Examples:
           osiscope messages Samples/websocket-plain.pcapng
           osiscope messages capture.pcap --stream 3 --json | jq 'select(.protocol=="websocket") | .text'
+          osiscope messages Samples/socketio-upgrade.pcapng --protocol socket.io
         """
     )
 
@@ -28,6 +33,11 @@ struct Messages: ParsableCommand {
     @Flag(name: .long, help: "With --json, add HTTP bodies (gzip and deflate Content-Encoding removed) as body_text or body_base64.")
     var bodies = false
 
+    @Option(name: .customLong("protocol"), help: ArgumentHelp(
+        "Only messages of these protocols, comma-separated: http, websocket, engine.io, socket.io, tcp (gaps).",
+        valueName: "names"))
+    var protocols: String?
+
     @Flag(name: .long, help: "Show each message's text whole instead of its first 100 characters.")
     var full = false
 
@@ -41,35 +51,61 @@ struct Messages: ParsableCommand {
     }
 
     func run() throws {
-        let run = try CaptureRun(file: file, events: .messages, streams: try streams.streamOptions(), showsProgress: !json,
+        let run = try CaptureRun(file: file, events: [.messages, .connections], streams: try streams.streamOptions(), showsProgress: !json,
                                  threads: streams.decodingThreads)
         let out = run.makeOutput()
-        let stream = stream, bodies = bodies
+        let stream = stream, bodies = bodies, protocols = try protocolFilter()
+        @Sendable func shown(_ message: ApplicationMessage) -> Bool {
+            (stream == nil || message.stream == stream) && (protocols?.contains(message.protocolName) ?? true)
+        }
         let damage: CaptureError?
         if json {
-            damage = run.forEach(prepare: { event in
-                Self.completed(event, stream: stream).map { MessageJSON.encodedBytes($0, includeBodies: bodies) }
-            }) { line in
-                out.writeLine(line)
-                return true
+            // Rendered on the decoding threads, unless the session stage may still change it.
+            damage = SessionFlow<Rendered>.run(run, prepare: { message in
+                guard shown(message) else { return nil }
+                let late = message.protocolName == "engine.io" || message.protocolName == "socket.io"
+                return late ? nil : Rendered(bytes: MessageJSON.encodedBytes(message, includeBodies: bodies), session: message.session)
+            }) { item in
+                guard shown(item.message) else { return }
+                if let rendered = item.extra, rendered.session == item.message.session {
+                    out.writeLine(rendered.bytes)
+                } else {
+                    out.writeLine(MessageJSON.encodedBytes(item.message, includeBodies: bodies))
+                }
             }
         } else {
             var list = MessageList(style: output.style, width: terminalWidth())
             if full { list.textLimit = Int.max }
             var clock = TimeColumn(time.timeFormat)
-            damage = run.forEach(prepare: { Self.completed($0, stream: stream) }) { message in
+            damage = SessionFlow<Never>.run(run, prepare: { _ in nil }) { item in
+                let message = item.message
+                guard shown(message) else { return }
+                // A broadcast is shown once, on its first copy, with the sockets it reached.
+                if case .socketIO(let io) = message.content, let broadcast = io.broadcast, broadcast.index > 0 { return }
                 let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
                 out.writeLine(list.line(message, time: at))
-                return true
             }
         }
         try run.finish(damage, output: out)
         try run.checkStream(stream)
     }
 
-    /// The message an event completes, when it is of the stream asked for.
-    static func completed(_ event: PipelineEvent, stream: Int?) -> ApplicationMessage? {
-        guard case .messageCompleted(let message) = event, stream == nil || message.stream == stream else { return nil }
-        return message
+    /// `--protocol`: the names asked for, checked.
+    func protocolFilter() throws -> Set<String>? {
+        guard let protocols else { return nil }
+        let names = Set(protocols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let unknown = names.subtracting(Self.protocolNames)
+        guard unknown.isEmpty else {
+            throw ValidationError("--protocol takes names from \(Self.protocolNames.sorted().joined(separator: ", ")); not \(unknown.sorted().joined(separator: ", "))")
+        }
+        return names
+    }
+
+    static let protocolNames: Set<String> = ["http", "websocket", "engine.io", "socket.io", "tcp"]
+
+    /// A message rendered on a decoding thread, and the session it had then.
+    struct Rendered: Sendable {
+        var bytes: [UInt8]
+        var session: String?
     }
 }

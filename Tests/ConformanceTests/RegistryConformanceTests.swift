@@ -40,12 +40,7 @@ import OsiscopeWire
             }
         }
         for message in recording.messages {
-            let diagnostics: [StreamDiagnostic] = switch message.content {
-            case .http(let http): http.diagnostics
-            case .websocket(let websocket): websocket.diagnostics
-            case .other, .gap: []
-            }
-            for diagnostic in diagnostics where Self.diagnosticKeys[diagnostic.key] == nil {
+            for diagnostic in message.diagnostics where Self.diagnosticKeys[diagnostic.key] == nil {
                 unknownDiagnostics.insert(diagnostic.key)
             }
         }
@@ -64,7 +59,7 @@ import OsiscopeWire
         #expect(fieldOwners.filter { $0.value.count > 1 }.isEmpty)
         #expect(diagnosticCount.filter { $0.value > 1 }.isEmpty)
         #expect(Registry.protocols.map(\.name) == ["frame", "eth", "vlan", "sll", "null", "arp", "ipv4", "ipv6", "icmp",
-                                                   "icmpv6", "tcp", "udp", "data", "http", "websocket"])
+                                                   "icmpv6", "tcp", "udp", "data", "http", "websocket", "engine.io", "socket.io"])
     }
 
     /// The transport that the pipeline reads without building fields is the one full

@@ -97,7 +97,7 @@ import OsiscopeWire
         }
         Collector.seen = []
         var options = StreamOptions()
-        options.decoders.payloadRows.append(PayloadDecoderRow(name: "collector", pathPrefixes: ["/socket.io/"]) { _ in Collector() })
+        options.decoders.payloadRows.insert(PayloadDecoderRow(name: "collector", pathPrefixes: ["/socket.io/"]) { _ in Collector() }, at: 0)
         let recording = try PipelineRecording.record(path: GoldenFile.samples.appendingPathComponent("socketio-upgrade.pcapng").path,
                                                      options: options)
         let bodies = recording.messages.compactMap { message -> (Direction, Int)? in

@@ -45,6 +45,8 @@ public struct ApplicationMessage: Sendable {
     public enum Content: Sendable {
         case http(HTTPMessage)
         case websocket(WebSocketMessage)
+        case engineIO(EngineIOMessage)
+        case socketIO(SocketIOMessage)
         case other(any ProtocolMessage)
         /// Bytes the capture lost.
         case gap(TCPGap)
@@ -65,6 +67,9 @@ public struct ApplicationMessage: Sendable {
     public var content: Content
     /// For an HTTP response: the request it answers.
     public var request: AnsweredRequest?
+    /// The Engine.IO session (sid) the message belongs to: its engine.io and socket.io
+    /// entries, and the HTTP and WebSocket messages that carried them.
+    public var session: String?
 
     /// - Parameter wire: the message's bytes as sent (a WebSocket message's frames, headers
     ///   included), which name its packets and its start; `source` when nil.
@@ -83,10 +88,23 @@ public struct ApplicationMessage: Sendable {
         self.request = request
     }
 
+    /// The problems found in the message, whatever its protocol.
+    public var diagnostics: [StreamDiagnostic] {
+        switch content {
+        case .http(let http): http.diagnostics
+        case .websocket(let websocket): websocket.diagnostics
+        case .engineIO(let engineIO): engineIO.diagnostics
+        case .socketIO(let socketIO): socketIO.diagnostics
+        case .other, .gap: []
+        }
+    }
+
     public var protocolName: String {
         switch content {
         case .http: "http"
         case .websocket: "websocket"
+        case .engineIO: "engine.io"
+        case .socketIO: "socket.io"
         case .other(let message): message.protocolName
         case .gap: "tcp"
         }

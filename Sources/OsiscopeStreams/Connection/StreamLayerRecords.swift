@@ -2,7 +2,7 @@ import OsiscopeWire
 
 /// Where a stream range is shown: in the packet when it holds all of it, else in the
 /// reassembled stream (offsets are stream offsets, and the layer names its source).
-private func place(_ source: ByteSource, _ range: Range<Int64>, packet: Int) -> (base: Int, source: ByteSource?) {
+func place(_ source: ByteSource, _ range: Range<Int64>, packet: Int) -> (base: Int, source: ByteSource?) {
     if let location = source.location(of: range, inPacket: packet) { return (location.lowerBound, nil) }
     return (Int(range.lowerBound), source)
 }

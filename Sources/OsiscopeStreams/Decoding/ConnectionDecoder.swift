@@ -122,6 +122,21 @@ public struct DecoderContext {
         messages[index].content = .http(http)
     }
 
+    /// Problems a payload decoder found in the message that carried the payload (the HTTP or
+    /// WebSocket message completed last).
+    mutating func addToLastCarrier(_ diagnostics: [StreamDiagnostic]) {
+        guard let index = messages.lastIndex(where: { $0.protocolName == "http" || $0.protocolName == "websocket" }) else { return }
+        switch messages[index].content {
+        case .http(var http):
+            http.diagnostics += diagnostics
+            messages[index].content = .http(http)
+        case .websocket(var websocket):
+            websocket.diagnostics += diagnostics
+            messages[index].content = .websocket(websocket)
+        default: return
+        }
+    }
+
     public mutating func started(_ protocolName: String, _ direction: Direction, at source: ByteSource) {
         guard let first = source.packetSpans.first else { return }
         starts.append(MessageStart(stream: stream, protocolName: protocolName, direction: direction,

@@ -67,17 +67,22 @@ public struct PayloadDecoderRow: Sendable {
     public var name: String
     /// HTTP request paths (prefixes) whose bodies it decodes.
     public var pathPrefixes: [String]
+    /// Judges a request URI (Engine.IO's query parameters on any path).
+    public var requestMatcher: (@Sendable (String) -> Bool)?
     /// WebSocket subprotocols whose messages it decodes.
     public var subprotocols: Set<String>
     /// Judges a carried payload when neither path nor subprotocol chose a decoder.
     public var heuristic: (@Sendable (CarriedPayload) -> Bool)?
+    /// Also hand it HTTP messages without a body (Engine.IO's polling GETs belong to a session).
+    public var wantsEmptyBodies = false
     public var make: @Sendable (DecoderSetup) -> any PayloadDecoder
 
-    public init(name: String, pathPrefixes: [String] = [], subprotocols: Set<String> = [],
-                heuristic: (@Sendable (CarriedPayload) -> Bool)? = nil,
+    public init(name: String, pathPrefixes: [String] = [], requestMatcher: (@Sendable (String) -> Bool)? = nil,
+                subprotocols: Set<String> = [], heuristic: (@Sendable (CarriedPayload) -> Bool)? = nil,
                 make: @escaping @Sendable (DecoderSetup) -> any PayloadDecoder) {
         self.name = name
         self.pathPrefixes = pathPrefixes
+        self.requestMatcher = requestMatcher
         self.subprotocols = subprotocols
         self.heuristic = heuristic
         self.make = make
@@ -100,8 +105,10 @@ public struct DecoderTable: Sendable {
         self.payloadRows = payloadRows
     }
 
-    /// HTTP/1.x and WebSocket (after an Upgrade, or guessed from its frames).
-    public static let standard = DecoderTable(rows: [HTTPConnectionDecoder.row, WebSocketConnectionDecoder.row])
+    /// HTTP/1.x and WebSocket (after an Upgrade, or guessed from its frames), and Engine.IO
+    /// (with Socket.IO) in long-polling bodies and WebSocket messages.
+    public static let standard = DecoderTable(rows: [HTTPConnectionDecoder.row, WebSocketConnectionDecoder.row],
+                                              payloadRows: [EngineIODecoder.row])
 
     public func row(named name: String) -> DecoderRow? { rows.first { $0.name == name } }
 
@@ -125,8 +132,9 @@ public struct DecoderTable: Sendable {
 
     public func row(forALPN name: String) -> DecoderRow? { rows.first { $0.alpn.contains(name) } }
 
-    public func payloadRow(forPath path: String) -> PayloadDecoderRow? {
-        payloadRows.first { row in row.pathPrefixes.contains { path.hasPrefix($0) } }
+    /// The row a request URI chooses: by its path, or by what a row sees in it.
+    public func payloadRow(forRequest uri: String) -> PayloadDecoderRow? {
+        payloadRows.first { row in row.pathPrefixes.contains { uri.hasPrefix($0) } || row.requestMatcher?(uri) == true }
     }
 
     public func payloadRow(forSubprotocol name: String) -> PayloadDecoderRow? {

@@ -93,15 +93,16 @@ final class HTTPConnectionDecoder: ConnectionDecoder {
     /// A body whose request path a payload decoder claims (Engine.IO long-polling) goes to it.
     private func handBody(of message: HTTPMessage, _ carried: ApplicationMessage, _ context: inout DecoderContext) {
         let path = message.direction == .client ? message.head.uri : message.answers.flatMap { requestPaths[$0] }
-        guard let path, let row = setup.options.decoders.payloadRow(forPath: path) else { return }
+        guard let path, let row = setup.options.decoders.payloadRow(forRequest: path) else { return }
         let body = message.decodedBody ?? message.body
-        guard !body.isEmpty else { return }
+        guard !body.isEmpty || row.wantsEmptyBodies else { return }
         let decoder = bodyDecoders[row.name] ?? row.make(setup)
         bodyDecoders[row.name] = decoder
         let bodySource = context.source(for: message.bodyRange, message.direction)
         let source = ByteSource(kind: .decodedBody, parent: bodySource,
                                 pieces: [ByteSource.Piece(range: 0..<Int64(body.count),
-                                                          origin: .parent(bodySource.range, exact: false))],
+                                                          origin: .parent(bodySource.range, exact: message.decodedBody == nil
+                                                                              && message.chunks == nil))],
                                 bytes: body)
         decoder.decode(CarriedPayload(direction: message.direction, bytes: body, source: source, carrier: carried), &context)
     }

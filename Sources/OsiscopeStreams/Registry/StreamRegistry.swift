@@ -5,7 +5,7 @@ import OsiscopeWire
 public enum Registry {
     public static let protocols: [ProtocolRegistry] = WireRegistry.protocols.map { registry in
         registry.name == "tcp" ? registry.adding(fields: TCPAnalysisFields.all.map { FieldRow($0) }, diagnostics: TCPStreamDiagnostics.all) : registry
-    } + [http, websocket]
+    } + [http, websocket, engineIO, socketIO]
 
     static let http: ProtocolRegistry = {
         typealias F = HTTPFields
@@ -26,6 +26,14 @@ public enum Registry {
              F.expectedAccept, F.deflate, F.subprotocol].map { FieldRow($0) },
         diagnostics: WebSocketDiagnostics.all)
     }()
+
+    static let engineIO = ProtocolRegistry(name: "engine.io", title: "Engine.IO", osi: .application,
+                                           fields: [FieldRow(EngineIOFields.type, at: 0..<1)]
+                                               + EngineIOFields.all.dropFirst().map { FieldRow($0) },
+                                           diagnostics: EngineIODiagnostics.all)
+
+    static let socketIO = ProtocolRegistry(name: "socket.io", title: "Socket.IO", osi: .application,
+                                           fields: SocketIOFields.all.map { FieldRow($0) }, diagnostics: SocketIODiagnostics.all)
 
     /// The registry of one protocol by its name.
     public static func registry(named name: String) -> ProtocolRegistry? {

@@ -103,7 +103,7 @@ final class WebSocketConnectionDecoder: ConnectionDecoder {
             payloadDecoderChosen = true
             let table = setup.options.decoders
             let row = handshake?.chosenProtocol.flatMap(table.payloadRow(forSubprotocol:))
-                ?? path.flatMap(table.payloadRow(forPath:)) ?? table.payloadRow(judging: payload)
+                ?? path.flatMap(table.payloadRow(forRequest:)) ?? table.payloadRow(judging: payload)
             payloadDecoder = row?.make(setup)
         }
         payloadDecoder?.decode(payload, &context)

@@ -1,0 +1,185 @@
+import OsiscopeCapture
+import OsiscopeWire
+
+/// Follows Engine.IO sessions across the connections that carry them, in the order messages
+/// are completed: pairs acks with their events (round-trip time), times heartbeats against the
+/// announced interval, names sockets, marks packets after a close, and finds broadcasts (one
+/// server event reaching several sessions at the same moment). Messages keep their order; a
+/// possible broadcast holds the messages after it for `broadcastWindow` seconds of capture time,
+/// so that every copy can carry the group before the first is shown.
+///
+/// `Extra` travels with each message unchanged (a rendering made elsewhere).
+public struct SessionStage<Extra> {
+    public struct Item {
+        public var message: ApplicationMessage
+        public var extra: Extra
+    }
+
+    /// Copies of one server event further apart than this are separate sends.
+    public var broadcastWindow = 0.05
+    /// Sessions remembered at once; beyond it the longest idle is closed.
+    public var maximumSessions = 10_000
+
+    private var sessions: [String: SessionState] = [:]
+    /// WebSocket connections that carry a session, for their close frames.
+    private var webSocketSessions: [Int: String] = [:]
+    private var held: [Item] = []
+    /// For each held item: its broadcast key when it may be one copy of a broadcast.
+    private var heldKeys: [String?] = []
+    private var nextBroadcast = 1
+    private var clock: Timestamp?
+    private var lastSweep: Timestamp?
+    private var ended: [SessionSummary] = []
+
+    public init() {}
+
+    /// The next message in completion order; `emit` gets every message now ready, in order.
+    public mutating func take(_ message: ApplicationMessage, _ extra: Extra, emit: (Item) -> Void) {
+        var message = message
+        annotate(&message)
+        let key = broadcastKey(message)
+        if held.isEmpty && key == nil {
+            emit(Item(message: message, extra: extra))
+        } else {
+            if let key { joinBroadcast(&message, key: key) }
+            held.append(Item(message: message, extra: extra))
+            heldKeys.append(key)
+        }
+        advance(to: message.timestamp, emit: emit)
+    }
+
+    /// Capture time moved on (a packet was read): held messages whose window passed go out,
+    /// and sessions silent for longer than their heartbeat period end.
+    public mutating func advance(to time: Timestamp, emit: (Item) -> Void) {
+        if clock.map({ time > $0 }) ?? true { clock = time }
+        release(emit, all: false)
+        if let clock, lastSweep.map({ clock.seconds(since: $0) >= 1 }) ?? true {
+            lastSweep = clock
+            sweep(at: clock)
+        }
+    }
+
+    /// The capture ended: everything held goes out and every session ends.
+    public mutating func finish(emit: (Item) -> Void) {
+        release(emit, all: true)
+        for state in sessions.values.sorted(by: { $0.summary.first < $1.summary.first }) {
+            var state = state
+            ended.append(state.close(endedBy: "capture ended"))
+        }
+        sessions = [:]
+        webSocketSessions = [:]
+    }
+
+    /// Sessions that ended since the last call, in the order they ended.
+    public mutating func takeEnded() -> [SessionSummary] {
+        defer { ended = [] }
+        return ended
+    }
+
+    private mutating func annotate(_ message: inout ApplicationMessage) {
+        let time = message.timestamp
+        switch message.content {
+        case .engineIO(var engine):
+            guard let sid = message.session ?? engine.sid else { return }
+            update(sid, engine.version, engine.transport, message) { $0.note(&engine, message) }
+            if engine.transport == .websocket { webSocketSessions[message.stream] = sid }
+            message.content = .engineIO(engine)
+        case .socketIO(var io):
+            guard let sid = message.session else { return }
+            update(sid, io.engineVersion, io.transport, message) { $0.note(&io, message) }
+            message.content = .socketIO(io)
+        case .websocket(let websocket):
+            guard let sid = message.session ?? webSocketSessions[message.stream] else { return }
+            message.session = sid
+            if websocket.opcode == .close, sessions[sid]?.summary.ended == nil {
+                sessions[sid]?.summary.ended = "websocket closed by \(message.direction.rawValue)"
+            }
+            sessions[sid]?.lastActivity = time
+        case .http:
+            guard let sid = message.session, sessions[sid] != nil else { return }
+            sessions[sid]?.summary.used(.polling, stream: message.stream, at: time)
+            sessions[sid]?.lastActivity = time
+        default:
+            return
+        }
+    }
+
+    private mutating func update(_ sid: String, _ version: EngineIOVersion, _ transport: EngineIOTransport,
+                                 _ message: ApplicationMessage, _ change: (inout SessionState) -> Void) {
+        var state = sessions.removeValue(forKey: sid) ?? SessionState(sid: sid, version: version, at: message.startTimestamp)
+        state.summary.used(transport, stream: message.stream, at: message.timestamp)
+        state.lastActivity = message.timestamp
+        change(&state)
+        sessions[sid] = state
+        if sessions.count > maximumSessions, let idlest = sessions.min(by: { $0.value.lastActivity < $1.value.lastActivity }) {
+            retire(idlest.key, "forgotten: more than \(maximumSessions) sessions at once")
+        }
+    }
+
+    /// A server event without an ack id may be one copy of a broadcast: its namespace, name and arguments.
+    private func broadcastKey(_ message: ApplicationMessage) -> String? {
+        guard message.direction == .server, case .socketIO(let io) = message.content, io.packet.type.isEvent,
+              io.packet.ackID == nil, io.event != nil else { return nil }
+        return io.packet.namespace + "\u{0}" + (io.packet.data?.text ?? "")
+    }
+
+    /// Another copy of a held event sent to another session within the window joins its group.
+    private mutating func joinBroadcast(_ message: inout ApplicationMessage, key: String) {
+        guard case .socketIO(var io) = message.content else { return }
+        let owner = message.session.map { "s" + $0 } ?? "c\(message.stream)"
+        guard let first = heldKeys.indices.first(where: { index in
+            heldKeys[index] == key && message.timestamp.seconds(since: held[index].message.timestamp) <= broadcastWindow
+                && (held[index].message.session.map { "s" + $0 } ?? "c\(held[index].message.stream)") != owner
+        }) else { return }
+        let group: Int
+        if case .socketIO(let earlier) = held[first].message.content, let broadcast = earlier.broadcast {
+            group = broadcast.id
+        } else {
+            group = nextBroadcast
+            nextBroadcast += 1
+        }
+        let members = held.indices.filter { index in
+            guard case .socketIO(let other) = held[index].message.content else { return false }
+            return index == first || other.broadcast?.id == group
+        }
+        let streams = members.map { held[$0].message.stream } + [message.stream]
+        for (place, index) in members.enumerated() {
+            guard case .socketIO(var other) = held[index].message.content else { continue }
+            other.broadcast = Broadcast(id: group, copies: streams.count, index: place, streams: streams)
+            held[index].message.content = .socketIO(other)
+        }
+        io.broadcast = Broadcast(id: group, copies: streams.count, index: members.count, streams: streams)
+        message.content = .socketIO(io)
+    }
+
+    private mutating func release(_ emit: (Item) -> Void, all: Bool) {
+        var count = 0
+        for (item, key) in zip(held, heldKeys) {
+            if !all, key != nil, let clock, clock.seconds(since: item.message.timestamp) <= broadcastWindow { break }
+            if case .socketIO(let io) = item.message.content, let broadcast = io.broadcast, let sid = item.message.session {
+                sessions[sid]?.summary.broadcasts.append(broadcast.id)
+            }
+            emit(item)
+            count += 1
+        }
+        guard count > 0 else { return }
+        held.removeFirst(count)
+        heldKeys.removeFirst(count)
+    }
+
+    private mutating func sweep(at time: Timestamp) {
+        let over = sessions.filter { _, state in
+            let idle = time.seconds(since: state.lastActivity)
+            return idle > state.idleLimit || (state.summary.ended != nil && idle > 5)
+        }
+        for (sid, state) in over.sorted(by: { $0.value.lastActivity < $1.value.lastActivity }) {
+            retire(sid, "no traffic for \(Int(state.idleLimit)) s (the heartbeat period)")
+        }
+    }
+
+    private mutating func retire(_ sid: String, _ reason: String) {
+        guard var state = sessions.removeValue(forKey: sid) else { return }
+        for stream in state.summary.streams where webSocketSessions[stream] == sid { webSocketSessions[stream] = nil }
+        ended.append(state.close(endedBy: reason))
+    }
+}

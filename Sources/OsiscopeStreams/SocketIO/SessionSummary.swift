@@ -1,0 +1,68 @@
+import OsiscopeCapture
+import OsiscopeWire
+
+/// One Engine.IO session as `osiscope sessions` tells it: everything with one sid, whatever
+/// connections carried it.
+public struct SessionSummary: Sendable {
+    public struct TransportUse: Sendable, Equatable {
+        public var transport: EngineIOTransport
+        /// The connections (tcp.stream) that carried it, in order of first use.
+        public var streams: [Int]
+        public var first: Timestamp
+        public var last: Timestamp
+    }
+
+    public struct Ack: Sendable, Equatable {
+        public var namespace: String
+        public var id: Int
+        /// Who sent the event that asked for it.
+        public var asker: Direction
+        public var eventPacket: Int
+        public var ackPacket: Int
+        public var rtt: Double
+    }
+
+    public var sid: String
+    public var version: EngineIOVersion
+    public var handshake: EngineIOHandshake?
+    /// The client's address and port of the session's first connection (filled in by the
+    /// command from the connection table).
+    public var client: String?
+    public var transports: [TransportUse] = []
+    public var namespaces: [String] = []
+    /// Socket ids by namespace, from the server's CONNECT answers.
+    public var socketIDs: [String: String] = [:]
+    public var clientEvents = 0
+    public var serverEvents = 0
+    public var acks: [Ack] = []
+    /// Events that asked for an ack that never came.
+    public var unansweredAcks = 0
+    public var heartbeats = 0
+    public var missedHeartbeats = 0
+    /// Server broadcasts this session received (ids).
+    public var broadcasts: [Int] = []
+    public var first: Timestamp
+    public var last: Timestamp
+    /// How it ended: "close packet from client", "websocket closed by server", … or "capture ended".
+    public var ended: String?
+    public var diagnostics = 0
+
+    init(sid: String, version: EngineIOVersion, at time: Timestamp) {
+        self.sid = sid
+        self.version = version
+        first = time
+        last = time
+    }
+
+    mutating func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
+        last = max(last, time)
+        if let index = transports.firstIndex(where: { $0.transport == transport }) {
+            if !transports[index].streams.contains(stream) { transports[index].streams.append(stream) }
+            transports[index].last = max(transports[index].last, time)
+        } else {
+            transports.append(TransportUse(transport: transport, streams: [stream], first: time, last: time))
+        }
+    }
+
+    public var streams: [Int] { transports.flatMap(\.streams).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
+}

@@ -1,0 +1,78 @@
+import OsiscopeCapture
+import OsiscopeStreams
+import OsiscopeViews
+
+/// Completed messages as the commands show them: through the session stage (acks, heartbeats,
+/// broadcasts across connections), in completion order. `Extra` is what the decoding threads
+/// made of a message beforehand.
+struct SessionFlow<Extra: Sendable> {
+    /// A message the stage must see: it belongs to a session, or may (WebSocket close frames).
+    static func concernsSessions(_ message: ApplicationMessage) -> Bool {
+        message.session != nil || message.protocolName == "engine.io" || message.protocolName == "socket.io"
+            || message.protocolName == "websocket"
+    }
+
+    enum Step: Sendable {
+        case message(ApplicationMessage, Extra?)
+        case opened(Int, String)
+        case closed(Int)
+    }
+
+    /// Decodes the capture (opened with `.messages` and `.connections` events) and calls `body` with each message and its extra, in order; `ended`
+    /// gets each session as it ends.
+    static func run(_ capture: CaptureRun, prepare: @escaping @Sendable (ApplicationMessage) -> Extra?,
+                    ended: (SessionSummary) -> Void = { _ in },
+                    _ body: (SessionStage<Extra?>.Item) -> Void) -> CaptureError? {
+        var stage = SessionStage<Extra?>()
+        var clients = ClientAddresses()
+        func report() {
+            for var summary in stage.takeEnded() {
+                summary.client = summary.streams.lazy.compactMap { clients[$0] }.first
+                ended(summary)
+            }
+        }
+        let damage = capture.forEach(prepare: { event -> Step? in
+            switch event {
+            case .messageCompleted(let message): .message(message, prepare(message))
+            case .connectionOpened(let connection): .opened(connection.stream, connection.client.description)
+            case .connectionClosed(let connection): .closed(connection.stream)
+            default: nil
+            }
+        }) { step in
+            switch step {
+            case .message(let message, let extra):
+                stage.take(message, extra, emit: body)
+                report()
+            case .opened(let stream, let client): clients.opened(stream, client)
+            case .closed(let stream): clients.closed(stream)
+            }
+            return true
+        }
+        stage.finish(emit: body)
+        report()
+        return damage
+    }
+}
+
+/// The client address of each connection, for naming a session's client: open connections,
+/// and the most recently closed ones (a session outlives its polling connections).
+struct ClientAddresses {
+    private var open: [Int: String] = [:]
+    private var closed: [Int: String] = [:]
+    private var closedOrder: [Int] = []
+    static let closedKept = 10_000
+
+    subscript(stream: Int) -> String? { open[stream] ?? closed[stream] }
+
+    mutating func opened(_ stream: Int, _ client: String) { open[stream] = client }
+
+    mutating func closed(_ stream: Int) {
+        guard let client = open.removeValue(forKey: stream) else { return }
+        closed[stream] = client
+        closedOrder.append(stream)
+        if closedOrder.count > 2 * Self.closedKept {
+            for old in closedOrder.prefix(Self.closedKept) { closed[old] = nil }
+            closedOrder.removeFirst(Self.closedKept)
+        }
+    }
+}
