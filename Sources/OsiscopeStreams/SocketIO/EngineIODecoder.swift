@@ -125,7 +125,6 @@ final class EngineIODecoder: PayloadDecoder {
         context.started(protocolName, direction, at: source)
         context.complete(carried)
         context.add(EngineIOLayerRecord(message: message, source: source))
-        for diagnostic in message.diagnostics { context.diagnose(diagnostic, direction) }
         if packet.type == .message { socketIO(message, source, direction, &context) }
     }
 
@@ -200,7 +199,6 @@ final class EngineIODecoder: PayloadDecoder {
         context.started("socket.io", direction, at: waiting.source)
         context.complete(carried)
         context.add(SocketIOLayerRecord(message: message, source: waiting.source))
-        for diagnostic in message.diagnostics { context.diagnose(diagnostic, direction) }
     }
 
     private func addToLastEngineIO(_ diagnostic: StreamDiagnostic, _ direction: Direction, _ context: inout DecoderContext) {
