@@ -13,6 +13,9 @@
 # The Python peers (websockets, aiohttp, python-socketio) run from a virtual
 # environment with the exact versions of Samples/peers/requirements.txt, which
 # this script creates or updates (the only step that needs the network, PyPI).
+# socketio-v3's peers (python-socketio 4.x, Engine.IO v3) run from a second one
+# with the versions of Samples/peers/requirements-v3.txt, made only when that
+# sample is recorded.
 #
 # Every sample is recorded in its own, fresh private network namespace
 # ("osiscope-rec"), so a capture holds only the sample's own traffic and no
@@ -37,14 +40,20 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PEERS=$HERE/peers
 REQS=$PEERS/requirements.txt
+REQS_V3=$PEERS/requirements-v3.txt
 NS=osiscope-rec
-ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade)
+ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade
+     socketio-polling socketio-websocket socketio-broadcast socketio-v3)
 declare -A FILE=(
     [http-keepalive]=http-keepalive.pcap
     [websocket-plain]=websocket-plain.pcapng
     [websocket-deflate]=websocket-deflate.pcap
     [websocket-ipv6]=websocket-ipv6.pcap
     [socketio-upgrade]=socketio-upgrade.pcapng
+    [socketio-polling]=socketio-polling.pcapng
+    [socketio-websocket]=socketio-websocket.pcapng
+    [socketio-broadcast]=socketio-broadcast.pcapng
+    [socketio-v3]=socketio-v3.pcapng
 )
 
 die() { echo "record.sh: $*" >&2; exit 1; }
@@ -70,8 +79,11 @@ options:
                   \$PYTHON, default python3) and given the pinned versions of
                   Samples/peers/requirements.txt if it lacks them
                   (default: $DEFAULT_VENV)
+  --venv-v3 DIR   the same for socketio-v3's peers and the pins of
+                  Samples/peers/requirements-v3.txt (default: $DEFAULT_VENV_V3)
   --no-install    install nothing: use python3 from PATH as it is; it must have
-                  exactly the pinned versions
+                  exactly the pinned versions (socketio-v3: the interpreter
+                  named by \$PYTHON_V3, with the pins of requirements-v3.txt)
   -h, --help      this help
 
 OUT_DIR may not be Samples/ or a folder inside it (the tests read every capture
@@ -85,7 +97,9 @@ USAGE
 
 INTO_SAMPLES=0 FORCE=0 NO_INSTALL=0
 DEFAULT_VENV=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/osiscope/record-venv
+DEFAULT_VENV_V3=$DEFAULT_VENV-v3
 VENV=$DEFAULT_VENV
+VENV_V3=$DEFAULT_VENV_V3
 ARGS=()
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -99,6 +113,12 @@ while [[ $# -gt 0 ]]; do
             shift
             ;;
         --venv=*) VENV=${1#--venv=} ;;
+        --venv-v3)
+            [[ $# -ge 2 && -n $2 ]] || { usage >&2; die "--venv-v3 needs a folder"; }
+            VENV_V3=$2
+            shift
+            ;;
+        --venv-v3=*) VENV_V3=${1#--venv-v3=} ;;
         --) shift; ARGS+=("$@"); break ;;
         -*) usage >&2; die "unknown option: $1" ;;
         *) ARGS+=("$1") ;;
@@ -136,10 +156,11 @@ for tool in ip ss ethtool tcpdump dumpcap tshark capinfos curl timeout; do
     command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
 
-# check_pins PY: PY has every package of requirements.txt at exactly its pinned
-# version, and the peers import. Names what differs on standard error.
+# check_pins PY [REQS]: PY has every package of REQS (default requirements.txt)
+# at exactly its pinned version, and the peers import. Names what differs on
+# standard error.
 check_pins() {
-    "$1" - "$REQS" <<'PYTHON'
+    "$1" - "${2:-$REQS}" <<'PYTHON'
 import importlib.metadata as metadata
 import sys
 
@@ -159,7 +180,9 @@ for line in open(sys.argv[1]):
         wrong.append(f"{name}=={want} ({have})")
 if wrong:
     sys.exit("not the pinned versions: " + ", ".join(wrong))
-import aiohttp, socketio, websockets  # noqa: E401,F401
+import aiohttp, socketio  # noqa: E401,F401
+if "websockets" in open(sys.argv[1]).read():
+    import websockets  # noqa: F401
 PYTHON
 }
 
@@ -183,6 +206,32 @@ else
         "$PY" -m pip install --disable-pip-version-check --quiet --require-virtualenv -r "$REQS" \
             || die "pip install into $VENV failed"
         check_pins "$PY" || die "$VENV: still not the pinned versions after pip install"
+    fi
+fi
+
+# socketio-v3's peers: their own interpreter PY_V3, set up like PY (only when recorded).
+PY_V3=
+if [[ " ${WANT[*]} " == *" socketio-v3 "* ]]; then
+    if ((NO_INSTALL)); then
+        [[ -n ${PYTHON_V3:-} ]] || die "--no-install: name the interpreter for socketio-v3 in \$PYTHON_V3"
+        PY_V3=$("$PYTHON_V3" -c 'import sys; print(sys.executable)') || die "$PYTHON_V3 does not run"
+        check_pins "$PY_V3" "$REQS_V3" \
+            || die "--no-install: $PY_V3 lacks the pinned peers of Samples/peers/requirements-v3.txt"
+    else
+        VENV_V3=$(realpath -m -- "$VENV_V3")
+        PY_V3=$VENV_V3/bin/python
+        if [[ ! -x $PY_V3 ]]; then
+            log "creating the virtual environment $VENV_V3"
+            mkdir -p -- "$(dirname -- "$VENV_V3")"
+            "${PYTHON:-python3}" -m venv -- "$VENV_V3" \
+                || die "cannot create a virtual environment in $VENV_V3 (Debian's python3: apt-get install python3-venv)"
+        fi
+        if ! check_pins "$PY_V3" "$REQS_V3" 2>/dev/null; then
+            log "installing the pinned peers of Samples/peers/requirements-v3.txt into $VENV_V3"
+            "$PY_V3" -m pip install --disable-pip-version-check --quiet --require-virtualenv -r "$REQS_V3" \
+                || die "pip install into $VENV_V3 failed"
+            check_pins "$PY_V3" "$REQS_V3" || die "$VENV_V3: still not the pinned versions after pip install"
+        fi
     fi
 fi
 
@@ -401,6 +450,77 @@ rec_socketio_upgrade() {
         "$TMP/sio-client.json" "$TMP/sio-server.json" >"$TMP/socketio-upgrade.expected.json"
 }
 
+# The four samples of peers/sio5_*.py and peers/sio3_*.py: the ground truth comes from
+# verify.py socketio-truth, which decodes the Engine.IO and Socket.IO packets from the
+# capture (tshark) and checks them against both peers' logs (session ids, ack ids and
+# client ports are the library's own, so they cannot be fixed in advance).
+
+# socketio_truth NAME DESCRIPTION: writes $TMP/NAME.expected.json.
+socketio_truth() {
+    "$PY" "$HERE/verify.py" socketio-truth "$TMP/${FILE[$1]}" "$TMP/sio-client.json" "$TMP/sio-server.json" \
+        "$2" >"$TMP/$1.expected.json" || die "$1: the capture and the peers' logs do not agree"
+}
+
+# require NAME PYTHON-EXPRESSION MESSAGE: the expression, on the expected file as `d`, holds.
+# (What the sample is for depends on timing the peers do not control: check it.)
+require() {
+    "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/$1.expected.json" "$2" || die "$1: $3"
+}
+
+rec_socketio_polling() {
+    new_namespace
+    start_capture dumpcap "$TMP/socketio-polling.pcapng" -i lo
+    start_server sio5 5001 "$PY" "$PEERS/sio5_server.py" --port 5001 --mode session --log "$TMP/sio-server.json"
+    run_client "$PY" "$PEERS/sio5_client.py" --url http://127.0.0.1:5001 --mode polling --log "$TMP/sio-client.json"
+    stop_server
+    stop_capture
+    socketio_truth socketio-polling "Socket.IO v5 / Engine.IO v4 session on the long-polling transport only, \
+decoded from the capture and cross-checked against both peers' logs (session ids are random per recording)"
+    require socketio-polling 'sum(1 for c in d["tcp_connections"] if any(r["eio_sid"] == d["sessions"][0]["eio_sid"] for r in c["requests"])) >= 2' \
+        "fewer than two TCP connections carry requests of the session"
+    require socketio-polling 'd["heartbeat_count"] >= 2' "fewer than two heartbeats"
+}
+
+rec_socketio_websocket() {
+    new_namespace
+    start_capture dumpcap "$TMP/socketio-websocket.pcapng" -i lo
+    start_server sio5 5002 "$PY" "$PEERS/sio5_server.py" --port 5002 --mode session --log "$TMP/sio-server.json"
+    run_client "$PY" "$PEERS/sio5_client.py" --url http://127.0.0.1:5002 --mode websocket --log "$TMP/sio-client.json"
+    stop_server
+    stop_capture
+    socketio_truth socketio-websocket "Socket.IO v5 / Engine.IO v4 session on the WebSocket transport only, \
+decoded from the capture and cross-checked against both peers' logs (session ids are random per recording)"
+    require socketio-websocket 'd["heartbeat_count"] >= 2' "fewer than two heartbeats"
+}
+
+rec_socketio_broadcast() {
+    new_namespace
+    start_capture dumpcap "$TMP/socketio-broadcast.pcapng" -i lo
+    start_server sio5 5003 "$PY" "$PEERS/sio5_server.py" --port 5003 --mode broadcast --log "$TMP/sio-server.json"
+    run_client "$PY" "$PEERS/sio5_client.py" --url http://127.0.0.1:5003 --mode broadcast --log "$TMP/sio-client.json"
+    stop_server
+    stop_capture
+    socketio_truth socketio-broadcast "Three Socket.IO v5 / Engine.IO v4 clients (one polling, two WebSocket) \
+in room lobby and one event emitted to the room, decoded from the capture and cross-checked against the peers' logs"
+    require socketio-broadcast 'len(d["broadcast"]) == 1 and len(d["broadcast"][0]["recipients"]) == 3' \
+        "the room event did not reach three sessions"
+}
+
+rec_socketio_v3() {
+    new_namespace
+    start_capture dumpcap "$TMP/socketio-v3.pcapng" -i lo
+    start_server sio3 5004 "$PY_V3" "$PEERS/sio3_server.py" --port 5004 --log "$TMP/sio-server.json"
+    run_client "$PY_V3" "$PEERS/sio3_client.py" --url 'http://127.0.0.1:5004?token=s3cret' --log "$TMP/sio-client.json"
+    stop_server
+    stop_capture
+    socketio_truth socketio-v3 "Engine.IO v3 / Socket.IO protocol v4 session (python-socketio 4.x): polling \
+handshake, upgrade to WebSocket, decoded from the capture and cross-checked against both peers' logs"
+    require socketio-v3 'd["heartbeat_count"] >= 1' "no heartbeat"
+    require socketio-v3 'd["sessions"][0]["transports"] == ["polling", "websocket"]' "no upgrade to WebSocket"
+}
+
 # ---------------------------------------------------------------- main
 
 for name in "${WANT[@]}"; do
@@ -433,6 +553,9 @@ done
     "$PY" -c 'import importlib.metadata as m
 for p in ("websockets", "aiohttp", "python-socketio", "python-engineio"):
     print(f"{p}: {m.version(p)}")'
+    # socketio-v3 alone: record.sh records it only with these pins (peers/requirements-v3.txt).
+    echo "socketio-v3 peers: $(grep -E '^(python-socketio|python-engineio|aiohttp)==' "$REQS_V3" \
+        | sed 's/==/ /' | paste -sd, | sed 's/,/, /g') (pinned in peers/requirements-v3.txt)"
     echo "tcpdump: $(tcpdump --version 2>&1 | head -1 | awk '{print $3}'); $(tcpdump --version 2>&1 | sed -n 2p)"
     echo "dumpcap: $(dumpcap --version 2>&1 | head -1)"
     echo "tshark (verify.py): $(tshark --version 2>/dev/null | head -1)"

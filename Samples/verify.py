@@ -26,6 +26,17 @@
       peers logged: every event must appear, in the same order, as the
       Socket.IO packet text the protocol defines.
 
+  verify.py socketio-truth CAPTURE CLIENT_LOG SERVER_LOG DESCRIPTION
+      Prints the expected.json of socketio-polling, socketio-websocket,
+      socketio-broadcast and socketio-v3 (without "capture"): the Engine.IO
+      and Socket.IO packets decoded from the capture's HTTP bodies and
+      WebSocket messages (Engine.IO v4 and v3 payload encodings), sessions,
+      TCP connections and the requests each carried, heartbeats, the room
+      broadcast; every Socket.IO packet is checked against the peers' logs
+      (peers/sio5_*.py, peers/sio3_*.py) and every logged packet must be on
+      the wire. `check` recomputes all this for such an expected file (from
+      the capture and the logs kept in it) and compares.
+
 Known tshark 4.0 limitations this script works around (not capture problems):
   - for a fragmented *uncompressed* text message tshark shows no bytes for the
     first frame: its content is checked through the continuation frames and
@@ -124,6 +135,8 @@ def ws_frames(packets, server_port):
                 length = int(first(proto, "websocket.payload_length_ext_64"))
             f = {
                 "packet": p.number,
+                "stream": p.stream,
+                "proto_index": i,     # place among the packet's protos (wire order in the packet)
                 "from": "server" if p.srcport == server_port else "client",
                 "opcode": int(first(proto, "websocket.opcode")),
                 "fin": first(proto, "websocket.fin") in ("1", "True"),
@@ -284,6 +297,10 @@ def check(capture, expected_path):
         errs, n = compare_http(packets, expected)
         errors += errs
         summary += f", {n} HTTP requests"
+    if "events" in expected and "protocol" in expected:
+        errs, n = check_socketio(capture, expected)
+        errors += errs
+        summary += f", {n} Socket.IO packets"
     print(summary)
     for e in errors:
         print("  ERROR:", e)
@@ -360,6 +377,452 @@ def slog_news(slog):
         if e["event"] == "news":
             return e["args"][0]
     raise SystemExit("socketio-expected: server log has no news event")
+
+
+# ---------------------------------------------------------------- Socket.IO sessions
+#
+# socketio-polling, socketio-websocket, socketio-broadcast (Engine.IO v4 / Socket.IO v5) and
+# socketio-v3 (Engine.IO v3 / Socket.IO v4): the Engine.IO and Socket.IO packets are decoded
+# here from what tshark shows (HTTP bodies, WebSocket messages), following the protocol
+# documents, and then checked against both peers' logs (peers/sio5_*.py, peers/sio3_*.py):
+# every event a peer logged must be on the wire, in the peer's order, and every Socket.IO
+# packet on the wire must be in a peer's log. The wire gives what the logs cannot: ack ids,
+# the BINARY_ variants, packet numbers, which TCP connection carried what.
+
+EIO_TYPES = ["OPEN", "CLOSE", "PING", "PONG", "MESSAGE", "UPGRADE", "NOOP"]
+SIO_TYPES = {
+    5: ["CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK"],
+    4: ["CONNECT", "DISCONNECT", "EVENT", "ACK", "ERROR", "BINARY_EVENT", "BINARY_ACK"],
+}
+
+
+def query_of(uri):
+    from urllib.parse import parse_qs, urlsplit
+    return {k: v[0] for k, v in parse_qs(urlsplit(uri).query).items()}
+
+
+def eio_packet(type_digit, data, binary, base64_form=False):
+    return {"type": EIO_TYPES[type_digit], "binary": binary, "base64": base64_form, "data": data}
+
+
+def eio_text_packet(text):
+    """One Engine.IO packet in text form ("4..." or, v4 polling / v3 text payload, "b..." base64)."""
+    import base64
+    if text.startswith("b"):
+        if text[1:2].isdigit():    # v3 text payload: "b4" + base64
+            return eio_packet(int(text[1]), base64.b64decode(text[2:]), True, True), "base64 b4"
+        return eio_packet(4, base64.b64decode(text[1:]), True, True), "base64 b"     # v4: "b" + base64
+    return eio_packet(int(text[0]), text[1:], False), None
+
+
+def eio_payload(body, eio):
+    """The packets of a polling body and the payload encoding seen."""
+    packets, encodings = [], []
+    if eio == 4:
+        # Engine.IO v4: packets separated by the record separator 0x1e; binary as "b" + base64.
+        for part in body.decode("utf-8").split("\x1e"):
+            pkt, enc = eio_text_packet(part)
+            packets.append(pkt)
+            encodings.append(enc or "text")
+        return packets, "v4 text, 0x1e-separated" + (" with base64 b" if "base64 b" in encodings else "")
+    if body[:1] in (b"\x00", b"\x01"):
+        # Engine.IO v3 binary (XHR2) payload: per packet 0 (string) or 1 (binary), the length as
+        # one byte per decimal digit, 0xff, then the packet; a binary packet's first byte is its type.
+        i = 0
+        while i < len(body):
+            binary = body[i] == 1
+            i += 1
+            n = 0
+            while body[i] != 0xFF:
+                n = n * 10 + body[i]
+                i += 1
+            data = body[i + 1:i + 1 + n]
+            i += 1 + n
+            if binary:
+                packets.append(eio_packet(data[0], data[1:], True))
+            else:
+                packets.append(eio_text_packet(data.decode("utf-8"))[0])
+        return packets, "v3 binary (0/1, length digits, 0xff)"
+    # Engine.IO v3 text payload: "length:packet" repeated (length in characters).
+    text, i = body.decode("utf-8"), 0
+    while i < len(text):
+        j = text.index(":", i)
+        n = int(text[i:j])
+        packets.append(eio_text_packet(text[j + 1:j + 1 + n])[0])
+        i = j + 1 + n
+    return packets, "v3 text (length:packet)"
+
+
+def sio_decode(text, sio):
+    """A Socket.IO packet from the data of an Engine.IO MESSAGE."""
+    t, i = int(text[0]), 1
+    attachments = 0
+    if t in (5, 6):
+        j = text.index("-", i)
+        attachments, i = int(text[i:j]), j + 1
+    namespace = "/"
+    if text[i:i + 1] == "/":
+        j = text.find(",", i)
+        # Protocol v4 (v3 library) writes "40/admin" with no comma when nothing follows.
+        namespace, i = (text[i:], len(text)) if j < 0 else (text[i:j], j + 1)
+    j = i
+    while j < len(text) and text[j].isdigit():
+        j += 1
+    ack_id = int(text[i:j]) if j > i else None
+    data = json.loads(text[j:]) if j < len(text) else None
+    return {"type": SIO_TYPES[sio][t], "namespace": namespace, "ack_id": ack_id, "data": data,
+            "attachments": attachments}
+
+
+def with_attachments(value, blobs):
+    if isinstance(value, dict) and value.get("_placeholder") is True and "num" in value:
+        return {"_binary_hex": blobs[value["num"]].hex()}
+    if isinstance(value, list):
+        return [with_attachments(v, blobs) for v in value]
+    if isinstance(value, dict):
+        return {k: with_attachments(v, blobs) for k, v in value.items()}
+    return value
+
+
+def wire_items(capture):
+    """HTTP messages and WebSocket messages in wire order: (packet, place in packet, dict)."""
+    packets = [Packet(pk) for pk in pdml(capture)]
+    server_port = server_port_of(packets)
+    items = []
+    for p in packets:
+        protos = [x for x in p.el if x.tag == "proto"]
+        for i, proto in enumerate(protos):
+            if proto.get("name") != "http":
+                continue
+            body = hexbytes(first(proto, "http.file_data", "value"))
+            entry = {"kind": "http", "packet": p.number, "stream": int(p.stream), "body": body,
+                     "from": "server" if p.srcport == server_port else "client"}
+            if first(proto, "http.request.method") is not None:
+                entry.update(method=first(proto, "http.request.method"), uri=first(proto, "http.request.uri"),
+                             upgrade=any(hexbytes(l.get("value")).lower().startswith(b"upgrade:")
+                                         for l in fields(proto, "http.request.line")))
+            else:
+                entry.update(status=int(first(proto, "http.response.code")),
+                             request_in=int(first(proto, "http.request_in") or 0),
+                             content_type=first(proto, "http.content_type"))
+            items.append((p.number, i, entry))
+    partial = {}
+    for f in ws_frames(packets, server_port):
+        key = (f["stream"], f["from"])
+        if f["opcode"] >= 8:
+            items.append((f["packet"], f["proto_index"], {"kind": "ws", "packet": f["packet"], "packets": [f["packet"]],
+                                                          "stream": int(f["stream"]), "from": f["from"],
+                                                          "opcode": OPCODES[f["opcode"]], "frame": f}))
+            continue
+        if f["opcode"] in (1, 2):
+            partial[key] = {"kind": "ws", "stream": int(f["stream"]), "from": f["from"],
+                            "opcode": OPCODES[f["opcode"]], "frames": [], "packets": []}
+        m = partial[key]
+        m["frames"].append(f)
+        m["packets"].append(f["packet"])
+        if f["fin"]:
+            if len(m["frames"]) != 1:
+                raise SystemExit("socketio-truth: fragmented WebSocket message: not expected from python-socketio")
+            m["payload"] = f.get("text") if f["opcode"] == 1 else f.get("data", b"")
+            m["packet"] = f["packet"]
+            items.append((f["packet"], f["proto_index"], m))
+            del partial[key]
+    items.sort(key=lambda x: (x[0], x[1]))
+    return packets, server_port, [entry for _, _, entry in items]
+
+
+def http_body_fields(body):
+    try:
+        return {"body": body.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"body_hex": body.hex(), "body_sha256": hashlib.sha256(body).hexdigest()}
+
+
+def log_key(entry):
+    return (entry["from"], entry["namespace"], entry["type"], entry.get("event"),
+            json.dumps(entry.get("args"), sort_keys=True))
+
+
+def socketio_truth(capture, clog, slog):
+    """The ground truth of a Socket.IO sample (everything but "capture" and "description")."""
+    packets, server_port, items = wire_items(capture)
+    requests = {}          # packet number of a request -> its entry
+    stream_session = {}    # tcp stream -> Engine.IO sid of its WebSocket
+    eio_version = None
+    eio_log = []           # Engine.IO packets in wire order
+    payload_encodings = []
+    tcp = {}
+
+    def conn(stream):
+        if stream not in tcp:
+            client = next(p for p in packets if p.stream is not None and int(p.stream) == stream and p.syn and not p.ack)
+            tcp[stream] = {"stream": stream, "client": f"127.0.0.1:{client.srcport}", "client_port": client.srcport,
+                           "eio_sid": None, "client_name": None, "transports": [], "requests": []}
+        return tcp[stream]
+
+    def add_eio(sid, sender, pkt, transport, item, carrier):
+        eio_log.append({"eio_sid": sid, "from": sender, "transport": transport, "carrier": carrier,
+                        "stream": item["stream"], "packet": item["packet"], **pkt})
+
+    for item in items:
+        c = conn(item["stream"])
+        if item["kind"] == "http" and "method" in item:
+            q = query_of(item["uri"])
+            eio_version = eio_version or int(q["EIO"])
+            kind = ("upgrade" if item["upgrade"] else "websocket") if q.get("transport") == "websocket" else \
+                ("handshake" if "sid" not in q else ("poll" if item["method"] == "GET" else "send"))
+            req = {"packet": item["packet"], "method": item["method"], "kind": kind, "eio_sid": q.get("sid"),
+                   "uri": item["uri"]}
+            requests[item["packet"]] = (req, q, item)
+            c["requests"].append(req)
+            transport = q.get("transport")
+            if transport not in c["transports"]:
+                c["transports"].append(transport)
+            if q.get("sid"):
+                c["eio_sid"] = c["eio_sid"] or q["sid"]
+                if transport == "websocket":
+                    stream_session[item["stream"]] = q["sid"]
+            if item["method"] == "POST":
+                pkts, enc = eio_payload(item["body"], int(q["EIO"]))
+                payload_encodings.append({"packet": item["packet"], "from": "client", "encoding": enc})
+                for pkt in pkts:
+                    add_eio(q["sid"], "client", pkt, "polling", item, "POST body")
+        elif item["kind"] == "http":
+            req, q, req_item = requests[item["request_in"]]
+            req.update(status=item["status"], response_packet=item["packet"])
+            if req["kind"] in ("handshake", "poll") and item["status"] == 200:
+                pkts, enc = eio_payload(item["body"], int(q["EIO"]))
+                payload_encodings.append({"packet": item["packet"], "from": "server", "encoding": enc,
+                                          "content_type": item["content_type"]})
+                sid = q.get("sid") or pkts[0]["data"] and json.loads(pkts[0]["data"])["sid"]
+                if req["kind"] == "handshake":
+                    req["eio_sid"] = c["eio_sid"] = sid
+                for pkt in pkts:
+                    add_eio(sid, "server", pkt, "polling", item, "GET response")
+        elif item["opcode"] in ("text", "binary"):
+            payload = item["payload"]
+            if item["opcode"] == "text":
+                pkt = eio_text_packet(payload.decode("utf-8"))[0]
+            elif eio_version == 4:
+                pkt = eio_packet(4, payload, True)         # v4: a binary frame is a binary MESSAGE
+            else:
+                pkt = eio_packet(payload[0], payload[1:], True)   # v3: type byte, then the bytes
+            if item["stream"] not in stream_session:
+                if pkt["type"] != "OPEN":
+                    raise SystemExit(f"socketio-truth: packet {item['packet']}: WebSocket without a session")
+                stream_session[item["stream"]] = c["eio_sid"] = json.loads(pkt["data"])["sid"]
+            add_eio(stream_session[item["stream"]], item["from"], pkt, "websocket", item,
+                    f"WebSocket {item['opcode']} message")
+
+    sio = 5 if eio_version == 4 else 4
+    # Names of the clients: the server log ties each Engine.IO sid to the name in the auth
+    # payload (v5) or to the only client (v3).
+    names = {}
+    for e in slog:
+        if e.get("eio_sid") and e.get("client"):
+            names[e["eio_sid"]] = e["client"]
+    sessions, order = {}, []
+    for e in eio_log:
+        sid = e["eio_sid"]
+        if sid not in sessions:
+            order.append(sid)
+            sessions[sid] = {"client": names.get(sid), "eio_sid": sid, "transports": [], "tcp_streams": [],
+                             "open": None, "namespaces": {}, "refused_namespaces": {}}
+        s = sessions[sid]
+        e["client"] = s["client"]
+        if e["transport"] not in s["transports"]:
+            s["transports"].append(e["transport"])
+        if e["type"] == "OPEN":
+            s["open"] = json.loads(e["data"])
+    for c in tcp.values():
+        c["client_name"] = names.get(c["eio_sid"])
+        sessions[c["eio_sid"]]["tcp_streams"].append(c["stream"])
+
+    # Socket.IO packets, attachments joined to their packet (they follow it, same session and direction).
+    events, waiting = [], {}
+    for e in eio_log:
+        if e["type"] != "MESSAGE":
+            continue
+        key = (e["eio_sid"], e["from"])
+        if e["binary"]:
+            ev = waiting[key]
+            ev["_blobs"].append(e["data"])
+            if e["packet"] not in ev["packets"]:
+                ev["packets"].append(e["packet"])
+            if len(ev["_blobs"]) == ev["attachments"]:
+                ev["args"] = with_attachments(ev["args"], ev.pop("_blobs"))
+                del waiting[key]
+            continue
+        if key in waiting:
+            raise SystemExit(f"socketio-truth: packet {e['packet']}: text packet while attachments are due")
+        d = sio_decode(e["data"], sio)
+        ev = {"client": e["client"], "eio_sid": e["eio_sid"], "from": e["from"], "namespace": d["namespace"],
+              "type": d["type"], "event": None, "args": d["data"], "ack_id": d["ack_id"],
+              "ack_of": None, "attachments": d["attachments"], "transport": e["transport"],
+              "stream": e["stream"], "packet": e["packet"], "packets": [e["packet"]]}
+        if d["type"] in ("EVENT", "BINARY_EVENT"):
+            ev["event"], ev["args"] = d["data"][0], d["data"][1:]
+        events.append(ev)
+        if d["attachments"]:
+            ev["_blobs"] = []
+            waiting[key] = ev
+    if waiting:
+        raise SystemExit("socketio-truth: attachments missing at the end of the capture")
+    for ev in events:
+        s = sessions[ev["eio_sid"]]
+        if ev["type"] == "CONNECT" and ev["from"] == "server":
+            s["namespaces"][ev["namespace"]] = (ev["args"] or {}).get("sid", ev["eio_sid"])
+        if ev["type"] == "CONNECT" and ev["from"] == "client" and ev["args"] is not None:
+            s.setdefault("auth", ev["args"])
+        if ev["type"] in ("CONNECT_ERROR", "ERROR"):
+            s["refused_namespaces"][ev["namespace"]] = ev["args"]
+        if ev["type"] in ("ACK", "BINARY_ACK"):
+            asked = [x for x in events if x["eio_sid"] == ev["eio_sid"] and x["from"] != ev["from"]
+                     and x["namespace"] == ev["namespace"] and x["ack_id"] == ev["ack_id"] and x["event"]
+                     and x["packet"] <= ev["packet"]]
+            ev["ack_of"] = asked[-1]["event"] if asked else None
+    for ev in events:
+        # The Socket.IO sid of the namespace (None for a refused one); v4 protocol: the Engine.IO sid.
+        ev["sid"] = sessions[ev["eio_sid"]]["namespaces"].get(ev["namespace"])
+    for s in sessions.values():
+        if sio == 4:
+            # Protocol v4 has no CONNECT payload: the token is in every request's query string.
+            uris = [r["uri"] for c in tcp.values() if c["eio_sid"] == s["eio_sid"] for r in c["requests"]]
+            s["query"] = {k: v for k, v in query_of(uris[0]).items() if k not in ("EIO", "transport", "t", "sid")}
+
+    # Heartbeats: a PING that is not the upgrade probe, and the PONG that answers it.
+    heartbeats = []
+    for n, e in enumerate(eio_log):
+        if e["type"] == "PING" and e["data"] != "probe":
+            pong = next((x for x in eio_log[n + 1:] if x["eio_sid"] == e["eio_sid"] and x["type"] == "PONG"
+                         and x["from"] != e["from"] and x["data"] == e["data"]), None)
+            heartbeats.append({"client": e["client"], "eio_sid": e["eio_sid"],
+                               "ping": {"from": e["from"], "packet": e["packet"], "stream": e["stream"],
+                                        "transport": e["transport"]},
+                               "pong": pong and {"from": pong["from"], "packet": pong["packet"],
+                                                 "stream": pong["stream"], "transport": pong["transport"]}})
+
+    # The peers' logs against the wire.
+    wire_keys = [log_key({**ev, "type": ev["type"].replace("BINARY_", "")}) for ev in events]
+    matched, not_on_wire = set(), []
+    for who, log in (("client", clog), ("server", slog)):
+        entries = []
+        for entry in log:
+            if "type" not in entry:
+                continue          # a handler that ran, not a packet (disconnect)
+            for to in entry.get("to") or [entry]:
+                entries.append({**entry, "client": to.get("client")})
+        for client in sorted({e["client"] for e in entries}, key=str):
+            for sender in ("client", "server"):
+                mine = [e for e in entries if e["client"] == client and e["from"] == sender]
+                wire = [n for n, ev in enumerate(events) if ev["client"] == client and ev["from"] == sender]
+                # What the peer sent must be on the wire in the peer's order. What it received
+                # only as a set: handlers of one payload may log in another order (an ack's
+                # waiting task resumes after the next event's handler).
+                j, used = 0, set()
+                for entry in mine:
+                    start = j if sender == who else 0
+                    k = next((k for k in range(start, len(wire))
+                              if k not in used and wire_keys[wire[k]] == log_key(entry)), None)
+                    if k is None:
+                        if entry["type"] == "DISCONNECT" and sender == "client" and who == "client":
+                            not_on_wire.append({"client": client, "from": "client", "namespace": entry["namespace"],
+                                                "type": "DISCONNECT"})
+                            continue
+                        raise SystemExit(f"socketio-truth: {who} log: {entry} is not on the wire "
+                                         f"(in this order)")
+                    matched.add(wire[k])
+                    used.add(k)
+                    j = k + 1
+    for n, ev in enumerate(events):
+        if n not in matched:
+            raise SystemExit(f"socketio-truth: packet {ev['packet']}: {ev['type']} {ev['namespace']} "
+                             f"{ev['event']} is in neither peer's log")
+
+    doc = {
+        "protocol": {"engineio": eio_version, "socketio": sio},
+        "server": f"127.0.0.1:{server_port}",
+        "sessions": [sessions[sid] for sid in order],
+        "tcp_connections": [tcp[s] for s in sorted(tcp)],
+        "events": events,
+        "not_on_wire": not_on_wire,
+        "heartbeat_count": sum(1 for h in heartbeats if h["pong"]),
+        "heartbeats": heartbeats,
+        "engineio": [{k: (({"_binary_hex": v.hex()} if isinstance(v, bytes) else v) if k == "data" else v)
+                      for k, v in e.items()} for e in eio_log],
+        "polling_payloads": payload_encodings,
+    }
+    rooms = [e for e in slog if e.get("room")]
+    if rooms:
+        doc["broadcast"] = []
+        for b in rooms:
+            got = [ev for ev in events if ev["from"] == "server" and ev["event"] == b["event"]
+                   and ev["args"] == b["args"] and ev["namespace"] == b["namespace"]]
+            if sorted(ev["eio_sid"] for ev in got) != sorted(to["eio_sid"] for to in b["to"]):
+                raise SystemExit(f"socketio-truth: broadcast {b['event']}: not one packet per member of {b['room']}")
+            times = {p.number: p for p in packets}
+            doc["broadcast"].append({
+                "event": b["event"], "namespace": b["namespace"], "room": b["room"], "args": b["args"],
+                "recipients": [{"client": ev["client"], "eio_sid": ev["eio_sid"],
+                                "sid": sessions[ev["eio_sid"]]["namespaces"].get(b["namespace"]),
+                                "transport": ev["transport"], "stream": ev["stream"], "packet": ev["packet"]}
+                               for ev in got]})
+    # The parts of the older keys the tests read: every HTTP request/response and WebSocket
+    # message in capture order (as in socketio-upgrade.expected.json).
+    http_items = [i for i in items if i["kind"] == "http"]
+    doc["http"] = {
+        "requests": [{"method": i["method"], "uri": i["uri"], "body_length": len(i["body"]),
+                      **({"body": i["body"].decode()} if i["method"] == "POST" else {})}
+                     for i in http_items if "method" in i],
+        "responses": [{"status": i["status"], "body_length": len(i["body"]), **http_body_fields(i["body"])}
+                      for i in http_items if "status" in i],
+    }
+    messages = []
+    for i in items:
+        if i["kind"] != "ws":
+            continue
+        e = {"from": i["from"], "opcode": i["opcode"]}
+        if i["opcode"] == "close":
+            f = i["frame"]
+            e["close_code"], e["close_reason"] = f.get("close_code"), f.get("close_reason", "")
+            e["length"] = 2 + len(e["close_reason"].encode()) if e["close_code"] is not None else 0
+        elif i["opcode"] == "text":
+            e["text"], e["length"] = i["payload"].decode(), len(i["payload"])
+        elif i["opcode"] == "binary":
+            e["data_hex"], e["length"] = i["payload"].hex(), len(i["payload"])
+        else:
+            raise SystemExit(f"socketio-truth: WebSocket {i['opcode']} not expected")
+        if i["opcode"] in ("text", "binary"):
+            e["compressed"] = i["frames"][0]["rsv1"]
+        e["stream"] = i["stream"]
+        messages.append(e)
+    doc["messages"] = messages
+    doc["client_events"] = clog
+    doc["server_events"] = slog
+    return doc
+
+
+TRUTH_KEYS = ("protocol", "server", "sessions", "tcp_connections", "events", "not_on_wire", "heartbeat_count",
+              "heartbeats", "engineio", "polling_payloads", "broadcast", "http", "messages")
+
+
+def socketio_truth_command(capture, client_log, server_log, description):
+    doc = {"description": description,
+           **socketio_truth(capture, json.load(open(client_log)), json.load(open(server_log)))}
+    # Short objects on one line (as in the "capture" key), so that an event is one line.
+    return "{\n" + ",\n".join(f"  {json.dumps(k)}: {format_facts(v, 1)}" for k, v in doc.items()) + "\n}"
+
+
+def check_socketio(capture, expected):
+    """The Socket.IO truth of the capture and of the peers' logs kept in the expected file must be
+    the expected file's."""
+    try:
+        doc = socketio_truth(capture, expected["client_events"], expected["server_events"])
+    except SystemExit as e:
+        return [str(e)], 0
+    errors = [f"key {k!r} differs from what the capture and the peers' logs give"
+              for k in TRUTH_KEYS if doc.get(k) != expected.get(k)]
+    return errors, len(doc["events"])
 
 
 
@@ -691,6 +1154,9 @@ if __name__ == "__main__":
         sys.exit(capture_facts_command(sys.argv[2:]))
     if len(sys.argv) == 4 and sys.argv[1] == "check":
         sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
+    if len(sys.argv) == 6 and sys.argv[1] == "socketio-truth":
+        print(socketio_truth_command(*sys.argv[2:]))
+        sys.exit(0)
     if len(sys.argv) == 5 and sys.argv[1] == "socketio-expected":
         print(socketio_expected(*sys.argv[2:]))
         sys.exit(0)
