@@ -6,9 +6,12 @@ import OsiscopeWire
 /// connections carried it.
 public struct SessionView: Sendable {
     public var style: TerminalStyle
+    /// Lines longer than this wrap under their text; nil: never.
+    public var width: Int?
 
-    public init(style: TerminalStyle = .plain) {
+    public init(style: TerminalStyle = .plain, width: Int? = nil) {
         self.style = style
+        self.width = width
     }
 
     /// The `sessions --json` contract: `sid`, `client`, `transports`, `namespaces`, `events`,
@@ -30,6 +33,12 @@ public struct SessionView: Sendable {
         var ids = JSONWriter()
         for namespace in session.namespaces { if let id = session.socketIDs[namespace] { ids.add(namespace, id) } }
         json.addRaw("socket_ids", ids.finished())
+        json.addArray("refused", session.refusedNamespaces.map { refused in
+            var entry = JSONWriter()
+            entry.add("namespace", refused.namespace)
+            entry.add("reason", refused.reason)
+            return entry.finished()
+        })
         var events = JSONWriter()
         events.add("client", session.clientEvents)
         events.add("server", session.serverEvents)
@@ -68,7 +77,9 @@ public struct SessionView: Sendable {
             lines.append("  \(use.transport.rawValue.leftPadded(9, with: " ")) \(at(use.first))–\(at(use.last)) s on \(streams)")
         }
         let namespaces = session.namespaces.map { namespace in
-            TerminalSafe.text(namespace) + (session.socketIDs[namespace].map { " (socket \(TerminalSafe.text($0)))" } ?? "")
+            let refused = session.refusedNamespaces.first { $0.namespace == namespace }
+            return TerminalSafe.text(namespace) + (session.socketIDs[namespace].map { " (socket \(TerminalSafe.text($0)))" } ?? "")
+                + (refused.map { style.color(" (refused: \(TerminalSafe.text($0.reason)))", .yellow) } ?? "")
         }
         if !namespaces.isEmpty { lines.append("  namespaces " + namespaces.joined(separator: ", ")) }
         lines.append("  events: \(session.clientEvents) from the client, \(session.serverEvents) from the server")
@@ -87,6 +98,7 @@ public struct SessionView: Sendable {
         lines.append(beat)
         if !session.broadcasts.isEmpty { lines.append("  received \(session.broadcasts.count) broadcast(s)") }
         lines.append("  ended: " + (session.ended ?? "capture ended"))
-        return lines.joined(separator: "\n")
+        guard let width else { return lines.joined(separator: "\n") }
+        return lines.flatMap { LineFitting.wrap($0, width: width, indent: 4) }.joined(separator: "\n")
     }
 }

@@ -6,12 +6,6 @@ import OsiscopeViews
 /// broadcasts across connections), in completion order. `Extra` is what the decoding threads
 /// made of a message beforehand.
 struct SessionFlow<Extra: Sendable> {
-    /// A message the stage must see: it belongs to a session, or may (WebSocket close frames).
-    static func concernsSessions(_ message: ApplicationMessage) -> Bool {
-        message.session != nil || message.protocolName == "engine.io" || message.protocolName == "socket.io"
-            || message.protocolName == "websocket"
-    }
-
     enum Step: Sendable {
         case message(ApplicationMessage, Extra?)
         case opened(Int, String)

@@ -30,7 +30,7 @@ struct Sessions: ParsableCommand {
         let run = try CaptureRun(file: file, events: [.messages, .connections], streams: try streams.streamOptions(),
                                  showsProgress: !json, threads: streams.decodingThreads)
         let out = run.makeOutput()
-        let view = SessionView(style: output.style)
+        let view = SessionView(style: output.style, width: terminalWidth())
         var count = 0
         let damage = SessionFlow<Never>.run(run, prepare: { _ in nil }, ended: { session in
             if json {

@@ -9,7 +9,7 @@ import OsiscopeTestSupport
     static let commands: [[String]] = [
         ["messages", "--json", "--bodies"], ["messages"], ["streams", "--json"], ["streams"],
         ["inspect"], ["inspect", "--json"], ["inspect", "--hex", "--explain"], ["packets"],
-        ["packets", "-f", "tcp port 80 or udp"], ["inspect", "--packets", "3-9"],
+        ["packets", "-f", "tcp port 80 or udp"], ["inspect", "--packets", "3-9"], ["sessions", "--json"], ["sessions"],
     ]
 
     static func output(_ arguments: [String], threads: Int, chunk: Int = 3) throws -> CommandRunner.Result {

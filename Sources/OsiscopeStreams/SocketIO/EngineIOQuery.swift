@@ -8,7 +8,8 @@ struct EngineIOQuery: Sendable, Equatable {
     var sid: String?
 
     init?(uri: String) {
-        guard let question = uri.firstIndex(of: "?") else { return nil }
+        // Most requests are not Engine.IO: a cheap look before the parameters are split.
+        guard uri.contains("EIO="), let question = uri.firstIndex(of: "?") else { return nil }
         var parameters: [Substring: Substring] = [:]
         for pair in uri[uri.index(after: question)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

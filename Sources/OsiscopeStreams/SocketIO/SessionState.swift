@@ -88,6 +88,9 @@ struct SessionState {
                     ?? (message.engineVersion == .v3 ? (namespace == "/" ? summary.sid : namespace + "#" + summary.sid) : nil)
                 if let id { summary.socketIDs[namespace] = id }
             }
+        } else if packet.type == .connectError {
+            let reason = packet.data?["message"]?.stringValue ?? packet.data?.stringValue ?? packet.data?.text ?? ""
+            summary.refusedNamespaces.append((namespace, reason))
         } else if disconnected.contains(namespace) {
             message.diagnostics.append(StreamDiagnostic(SocketIODiagnostics.afterDisconnect,
                                                         "A packet in namespace \(namespace) after its DISCONNECT"))

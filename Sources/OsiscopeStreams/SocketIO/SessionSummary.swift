@@ -32,6 +32,8 @@ public struct SessionSummary: Sendable {
     public var namespaces: [String] = []
     /// Socket ids by namespace, from the server's CONNECT answers.
     public var socketIDs: [String: String] = [:]
+    /// Namespaces the server refused, with its reason (CONNECT_ERROR).
+    public var refusedNamespaces: [(namespace: String, reason: String)] = []
     public var clientEvents = 0
     public var serverEvents = 0
     public var acks: [Ack] = []
