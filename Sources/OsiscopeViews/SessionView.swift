@@ -53,6 +53,7 @@ public struct SessionView: Sendable {
             entry.addRaw("rtt", String(format6: ack.rtt))
             return entry.finished()
         })
+        json.add("ack_count", session.ackCount)
         json.add("unanswered_acks", session.unansweredAcks)
         json.add("heartbeats", session.heartbeats)
         json.add("missed_heartbeats", session.missedHeartbeats)
@@ -85,10 +86,11 @@ public struct SessionView: Sendable {
         lines.append("  events: \(session.clientEvents) from the client, \(session.serverEvents) from the server")
         if !session.acks.isEmpty || session.unansweredAcks > 0 {
             let times = session.acks.map(\.rtt).sorted()
-            var text = "  acks: \(session.acks.count)"
+            var text = "  acks: \(session.ackCount)"
             if let low = times.first, let high = times.last {
                 text += ", round trip \(MessageList.milliseconds(low))" + (times.count > 1 ? " to \(MessageList.milliseconds(high))" : "")
             }
+            if session.ackCount > session.acks.count { text += " (times of the first \(session.acks.count))" }
             if session.unansweredAcks > 0 { text += style.color(", \(session.unansweredAcks) never answered", .yellow) }
             lines.append(text)
         }

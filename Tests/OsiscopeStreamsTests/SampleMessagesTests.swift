@@ -133,7 +133,8 @@ import OsiscopeTestSupport
     // MARK: every sample
 
     @Test func everySampleHasItsExpectedFile() {
-        #expect(Self.expectedSamples == ["http-keepalive", "socketio-upgrade", "websocket-deflate", "websocket-ipv6",
+        #expect(Self.expectedSamples == ["http-keepalive", "socketio-broadcast", "socketio-polling", "socketio-upgrade",
+                                         "socketio-v3", "socketio-websocket", "websocket-deflate", "websocket-ipv6",
                                          "websocket-plain"])
     }
 
@@ -206,9 +207,12 @@ import OsiscopeTestSupport
         let mineResponses = ours.filter { $0.content.direction == .server }
         #expect(mineRequests.count == requests.count, "\(sample): requests")
         #expect(mineResponses.count == responses.count, "\(sample): responses")
+        var perStream: [Int: Int] = [:]
         for (index, (mine, entry)) in zip(mineRequests, requests).enumerated() {
             let message = mine.content
-            #expect(message.index == index)
+            // Requests are numbered per connection (polling samples use several).
+            #expect(message.index == perStream[mine.message.stream, default: 0], "\(sample) request \(index + 1): index")
+            perStream[mine.message.stream, default: 0] += 1
             #expect(message.head.method == entry.method, "\(sample) request \(index + 1): method")
             #expect(message.head.uri == entry.uri, "\(sample) request \(index + 1): uri")
             #expect(message.bodyLength == entry.bodyLength, "\(sample) request \(index + 1): body length")
@@ -217,8 +221,11 @@ import OsiscopeTestSupport
             }
             #expect(message.isComplete && message.diagnostics.isEmpty, "\(sample) request \(index + 1): \(message.diagnostics.map(\.key))")
         }
+        var answeredPerStream: [Int: Int] = [:]
         for (index, (mine, entry)) in zip(mineResponses, responses).enumerated() {
             let message = mine.content
+            let asked = answeredPerStream[mine.message.stream, default: 0]
+            answeredPerStream[mine.message.stream] = asked + 1
             #expect(message.head.status == entry.status, "\(sample) response \(index + 1): status")
             #expect(message.bodyLength == entry.bodyLength, "\(sample) response \(index + 1): body length")
             #expect(message.body.count == entry.bodyLength, "\(sample) response \(index + 1): body bytes kept")
@@ -228,9 +235,14 @@ import OsiscopeTestSupport
             if let digest = entry.bodySha256 {
                 #expect(Self.sha256(message.body) == digest, "\(sample) response \(index + 1): body sha256")
             }
-            // No pipelining and no interim responses in the samples: response i answers request i.
-            #expect(message.answers == index, "\(sample) response \(index + 1): answers")
-            #expect(message.isComplete && message.diagnostics.isEmpty, "\(sample) response \(index + 1): \(message.diagnostics.map(\.key))")
+            // No pipelining and no interim responses in the samples: on each connection, response i
+            // answers request i.
+            #expect(message.answers == asked, "\(sample) response \(index + 1): answers")
+            #expect(message.isComplete, "\(sample) response \(index + 1): complete")
+            // python-engineio answers the long poll still pending when a client leaves with 400:
+            // Engine.IO's refusal, said on the response.
+            let refusal = entry.status == 400 && sample.hasPrefix("socketio") ? ["engine.io.transport_error"] : []
+            #expect(message.diagnostics.map(\.key) == refusal, "\(sample) response \(index + 1)")
         }
     }
 
@@ -244,7 +256,11 @@ import OsiscopeTestSupport
                 found += layer.diagnostics.map { "packet \(number) \(layer.protocolKey): \($0.key)" }
             }
         }
-        #expect(found == [], "\(sample)")
+        // The 400 that ends a polling client's last long poll (see httpMessagesAreWhatThePeersSent).
+        let refusals = try Self.run(sample).http.filter { $0.content.head.status == 400 }.map {
+            "packet \($0.message.packets.last ?? 0) http: engine.io.transport_error"
+        }
+        #expect(found == refusals, "\(sample)")
     }
 
     // MARK: particular messages

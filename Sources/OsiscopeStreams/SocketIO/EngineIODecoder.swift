@@ -51,8 +51,10 @@ final class EngineIODecoder: PayloadDecoder {
                 // A POST is answered "ok"; anything but 200 is the server refusing the request.
                 if let status = http.head.status, !(200..<300).contains(status) {
                     let said = String(decoding: payload.bytes.prefix(200), as: UTF8.self)
-                    context.addToLastHTTPMessage([StreamDiagnostic(EngineIODiagnostics.transportError,
-                                                                   "The server refused the Engine.IO request: \(status) \(said)")])
+                    let refusal = StreamDiagnostic(EngineIODiagnostics.transportError,
+                                                   "The server refused the Engine.IO request: \(status) \(said)")
+                    context.addToLastHTTPMessage([refusal])
+                    context.diagnose(refusal, direction)
                     tagSession(carrierIndex, &context)
                     return
                 }

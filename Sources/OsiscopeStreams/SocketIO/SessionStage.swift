@@ -157,7 +157,7 @@ public struct SessionStage<Extra> {
         for (item, key) in zip(held, heldKeys) {
             if !all, key != nil, let clock, clock.seconds(since: item.message.timestamp) <= broadcastWindow { break }
             if case .socketIO(let io) = item.message.content, let broadcast = io.broadcast, let sid = item.message.session {
-                sessions[sid]?.summary.broadcasts.append(broadcast.id)
+                sessions[sid]?.summary.addBroadcast(broadcast.id)
             }
             emit(item)
             count += 1

@@ -80,24 +80,26 @@ struct SessionState {
     mutating func note(_ message: inout SocketIOMessage, _ carried: ApplicationMessage) {
         let packet = message.packet
         let namespace = packet.namespace
-        if !summary.namespaces.contains(namespace) { summary.namespaces.append(namespace) }
+        if !summary.namespaces.contains(namespace) && summary.namespaces.count < SessionSummary.listLimit {
+            summary.namespaces.append(namespace)
+        }
         if packet.type == .connect {
             disconnected.remove(namespace)
             if carried.direction == .server {
                 let id = packet.data?["sid"]?.stringValue
                     ?? (message.engineVersion == .v3 ? (namespace == "/" ? summary.sid : namespace + "#" + summary.sid) : nil)
-                if let id { summary.socketIDs[namespace] = id }
+                if let id, summary.namespaces.contains(namespace) { summary.socketIDs[namespace] = id }
             }
         } else if packet.type == .connectError {
             let reason = packet.data?["message"]?.stringValue ?? packet.data?.stringValue ?? packet.data?.text ?? ""
-            summary.refusedNamespaces.append((namespace, reason))
+            if summary.refusedNamespaces.count < SessionSummary.listLimit { summary.refusedNamespaces.append((namespace, reason)) }
         } else if disconnected.contains(namespace) {
             message.diagnostics.append(StreamDiagnostic(SocketIODiagnostics.afterDisconnect,
                                                         "A packet in namespace \(namespace) after its DISCONNECT"))
         }
         message.socketID = summary.socketIDs[namespace]
         if packet.type == .disconnect {
-            disconnected.insert(namespace)
+            if summary.namespaces.contains(namespace) { disconnected.insert(namespace) }
             if disconnected.isSuperset(of: summary.namespaces) && summary.ended == nil {
                 summary.ended = "DISCONNECT from \(carried.direction.rawValue)"
             }
@@ -117,7 +119,7 @@ struct SessionState {
                 let rtt = carried.timestamp.seconds(since: event.time)
                 message.rtt = rtt
                 message.ackedPacket = event.packet
-                summary.acks.append(SessionSummary.Ack(namespace: namespace, id: id, asker: key.asker, eventPacket: event.packet,
+                summary.add(SessionSummary.Ack(namespace: namespace, id: id, asker: key.asker, eventPacket: event.packet,
                                                        ackPacket: carried.packets.last ?? 0, rtt: rtt))
             } else {
                 message.diagnostics.append(StreamDiagnostic(SocketIODiagnostics.ackUnmatched,

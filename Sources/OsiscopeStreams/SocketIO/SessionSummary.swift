@@ -22,6 +22,10 @@ public struct SessionSummary: Sendable {
         public var rtt: Double
     }
 
+    /// Lists kept per session: a session may last hours (or a crafted capture reuse one sid on
+    /// every connection); beyond these only the counts grow.
+    public static let listLimit = 1000
+
     public var sid: String
     public var version: EngineIOVersion
     public var handshake: EngineIOHandshake?
@@ -36,13 +40,17 @@ public struct SessionSummary: Sendable {
     public var refusedNamespaces: [(namespace: String, reason: String)] = []
     public var clientEvents = 0
     public var serverEvents = 0
+    /// The first `listLimit` acks; `ackCount` counts them all.
     public var acks: [Ack] = []
+    public var ackCount = 0
     /// Events that asked for an ack that never came.
     public var unansweredAcks = 0
     public var heartbeats = 0
     public var missedHeartbeats = 0
-    /// Server broadcasts this session received (ids).
+    /// Server broadcasts this session received (ids, the first `listLimit`).
     public var broadcasts: [Int] = []
+    /// Connections beyond `listLimit` per transport, counted only.
+    public var moreStreams = 0
     public var first: Timestamp
     public var last: Timestamp
     /// How it ended: "close packet from client", "websocket closed by server", … or "capture ended".
@@ -59,11 +67,22 @@ public struct SessionSummary: Sendable {
     mutating func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
         last = max(last, time)
         if let index = transports.firstIndex(where: { $0.transport == transport }) {
-            if !transports[index].streams.contains(stream) { transports[index].streams.append(stream) }
+            if !transports[index].streams.contains(stream) {
+                if transports[index].streams.count < Self.listLimit { transports[index].streams.append(stream) } else { moreStreams += 1 }
+            }
             transports[index].last = max(transports[index].last, time)
         } else {
             transports.append(TransportUse(transport: transport, streams: [stream], first: time, last: time))
         }
+    }
+
+    mutating func add(_ ack: Ack) {
+        ackCount += 1
+        if acks.count < Self.listLimit { acks.append(ack) }
+    }
+
+    mutating func addBroadcast(_ id: Int) {
+        if broadcasts.count < Self.listLimit { broadcasts.append(id) }
     }
 
     public var streams: [Int] { transports.flatMap(\.streams).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
