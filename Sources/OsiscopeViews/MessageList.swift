@@ -29,6 +29,17 @@ public struct MessageList: Sendable {
         return LineFitting.wrap(line, width: width, indent: LineFitting.visibleWidth(lead)).joined(separator: "\n")
     }
 
+    /// Entries a list leaves out because another line says it: an Engine.IO message packet
+    /// (the Socket.IO line after it), the later copies of a broadcast (its first copy names them).
+    /// `--json` keeps every entry.
+    public static func repeatsAnotherLine(_ message: ApplicationMessage, engineIOAskedFor: Bool = false) -> Bool {
+        switch message.content {
+        case .socketIO(let io): return (io.broadcast?.index ?? 0) > 0
+        case .engineIO(let engine): return !engineIOAskedFor && engine.packet.type == .message && engine.diagnostics.isEmpty
+        default: return false
+        }
+    }
+
     func describe(_ message: ApplicationMessage) -> String {
         switch message.content {
         case .http(let http):

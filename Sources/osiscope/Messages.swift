@@ -80,11 +80,7 @@ struct Messages: ParsableCommand {
             damage = SessionFlow<Never>.run(run, prepare: { _ in nil }) { item in
                 let message = item.message
                 guard shown(message) else { return }
-                // A broadcast is shown once, on its first copy, with the sockets it reached.
-                if case .socketIO(let io) = message.content, let broadcast = io.broadcast, broadcast.index > 0 { return }
-                // An Engine.IO message packet says what the Socket.IO line after it says, unless asked for.
-                if protocols?.contains("engine.io") != true, case .engineIO(let engine) = message.content,
-                   engine.packet.type == .message, engine.diagnostics.isEmpty { return }
+                if MessageList.repeatsAnotherLine(message, engineIOAskedFor: protocols?.contains("engine.io") == true) { return }
                 let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
                 out.writeLine(list.line(message, time: at))
             }

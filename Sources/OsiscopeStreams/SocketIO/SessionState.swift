@@ -86,8 +86,9 @@ struct SessionState {
         if packet.type == .connect {
             disconnected.remove(namespace)
             if carried.direction == .server {
-                let id = packet.data?["sid"]?.stringValue
-                    ?? (message.engineVersion == .v3 ? (namespace == "/" ? summary.sid : namespace + "#" + summary.sid) : nil)
+                // Protocol v4 (on Engine.IO v3) sends no socket id: python-socketio 4 uses the Engine.IO
+                // sid in every namespace (the JavaScript server v2 prefixes other namespaces with "nsp#").
+                let id = packet.data?["sid"]?.stringValue ?? (message.engineVersion == .v3 ? summary.sid : nil)
                 if let id, summary.namespaces.contains(namespace) { summary.socketIDs[namespace] = id }
             }
         } else if packet.type == .connectError {
