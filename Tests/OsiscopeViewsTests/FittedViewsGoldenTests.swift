@@ -57,3 +57,43 @@ import OsiscopeTestSupport
         }
     }
 }
+
+/// The Socket.IO views after the session stage: the message list of a polling session spread
+/// over two connections, and `sessions` of the room broadcast, at 80 and 120 columns.
+@Suite struct SessionViewsGoldenTests {
+    static func staged(_ sample: String) throws -> (messages: [ApplicationMessage], sessions: [SessionSummary], start: Timestamp) {
+        let recording = try PipelineRecording.record(path: GoldenFile.samples.appendingPathComponent(sample).path)
+        var stage = SessionStage<Int>()
+        var messages: [ApplicationMessage] = []
+        for message in recording.messages { stage.take(message, 0) { messages.append($0.message) } }
+        stage.finish { messages.append($0.message) }
+        return (messages, stage.takeEnded(), try #require(recording.start))
+    }
+
+    @Test(arguments: [80, 120])
+    func pollingSessionMessageList(width: Int) throws {
+        let run = try Self.staged("socketio-polling.pcapng")
+        let shown = run.messages.filter { !MessageList.repeatsAnotherLine($0) }
+        #expect(shown.count < run.messages.count)
+        for (style, suffix) in [(TerminalStyle.plain, "txt"), (FittedViewsGoldenTests.coloured, "ansi")] {
+            let list = MessageList(style: style, width: width)
+            let text = shown.map { list.line($0, since: run.start) + "\n" }.joined()
+            #expect(text.split(separator: "\n").allSatisfy { LineFitting.visibleWidth(String($0)) <= width })
+            try GoldenFile.check(text, against: "socketio-polling.messages.\(width).\(suffix)")
+        }
+    }
+
+    @Test(arguments: [80, 120])
+    func broadcastSessions(width: Int) throws {
+        let run = try Self.staged("socketio-broadcast.pcapng")
+        #expect(run.sessions.count == 3)
+        for (style, suffix) in [(TerminalStyle.plain, "txt"), (FittedViewsGoldenTests.coloured, "ansi")] {
+            let view = SessionView(style: style, width: width)
+            let text = run.sessions.map { view.render($0, since: run.start) + "\n" }.joined(separator: "\n")
+            #expect(text.split(separator: "\n").allSatisfy { LineFitting.visibleWidth(String($0)) <= width })
+            try GoldenFile.check(text, against: "socketio-broadcast.sessions.\(width).\(suffix)")
+        }
+        try GoldenFile.check(run.sessions.map { String(decoding: SessionView.json($0), as: UTF8.self) + "\n" }.joined(),
+                             against: "socketio-broadcast.sessions.json")
+    }
+}
