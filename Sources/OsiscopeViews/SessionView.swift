@@ -29,6 +29,7 @@ public struct SessionView: Sendable {
             entry.add("last", use.last.decimalString)
             return entry.finished()
         })
+        if session.moreStreams > 0 { json.add("more_streams", session.moreStreams) }
         json.addArray("namespaces", session.namespaces.map(JSONWriter.quoted))
         var ids = JSONWriter()
         for namespace in session.namespaces { if let id = session.socketIDs[namespace] { ids.add(namespace, id) } }

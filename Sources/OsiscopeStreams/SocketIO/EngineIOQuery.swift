@@ -1,30 +1,46 @@
 import Foundation
 
 /// The Engine.IO parameters of a request URI (`/socket.io/?EIO=4&transport=polling&sid=…`),
-/// which mark a request as Engine.IO on any path.
+/// which mark a request as Engine.IO on any path. Read from the URI's bytes: every HTTP request
+/// is asked, and most are not Engine.IO.
 struct EngineIOQuery: Sendable, Equatable {
     var version: EngineIOVersion
     var transport: EngineIOTransport
     var sid: String?
 
     init?(uri: String) {
-        // Most requests are not Engine.IO: a cheap look before the parameters are split.
-        guard uri.contains("EIO="), let question = uri.firstIndex(of: "?") else { return nil }
-        var parameters: [Substring: Substring] = [:]
-        for pair in uri[uri.index(after: question)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            parameters[parts[0]] = parts.count > 1 ? parts[1] : ""
+        var version: EngineIOVersion?, transport: EngineIOTransport?, sid: String?
+        var uri = uri
+        let found: Bool = uri.withUTF8 { bytes in
+            guard let question = bytes.firstIndex(of: UInt8(ascii: "?")) else { return false }
+            var start = question + 1
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+                let pair = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    let name = UnsafeBufferPointer(rebasing: pair[..<equals])
+                    let value = UnsafeBufferPointer(rebasing: pair[(equals + 1)...])
+                    if name.elementsEqual("EIO".utf8) {
+                        version = value.elementsEqual("4".utf8) ? .v4 : value.elementsEqual("3".utf8) ? .v3 : nil
+                    } else if name.elementsEqual("transport".utf8) {
+                        transport = value.elementsEqual("polling".utf8) ? .polling : value.elementsEqual("websocket".utf8) ? .websocket : nil
+                    } else if name.elementsEqual("sid".utf8) {
+                        sid = Self.percentDecoded(String(decoding: value, as: UTF8.self))
+                    }
+                }
+                start = end + 1
+            }
+            return true
         }
-        guard let eio = parameters["EIO"].flatMap({ Int($0) }).flatMap(EngineIOVersion.init(rawValue:)),
-              let transport = parameters["transport"].flatMap({ EngineIOTransport(rawValue: String($0)) }) else { return nil }
-        version = eio
+        guard found, let version, let transport else { return nil }
+        self.version = version
         self.transport = transport
-        sid = parameters["sid"].map { Self.percentDecoded($0) }
+        self.sid = sid
     }
 
     /// Session ids are URL-safe base64, but a client may still escape them.
-    private static func percentDecoded(_ text: Substring) -> String {
-        guard text.contains("%") else { return String(text) }
-        return String(text).removingPercentEncoding ?? String(text)
+    private static func percentDecoded(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        return text.removingPercentEncoding ?? text
     }
 }

@@ -5,8 +5,8 @@ import OsiscopeWire
 /// are completed: pairs acks with their events (round-trip time), times heartbeats against the
 /// announced interval, names sockets, marks packets after a close, and finds broadcasts (one
 /// server event reaching several sessions at the same moment). Messages keep their order; a
-/// possible broadcast holds the messages after it for `broadcastWindow` seconds of capture time,
-/// so that every copy can carry the group before the first is shown.
+/// possible broadcast holds the messages after it for `broadcastWindow` seconds of capture time
+/// (see `BroadcastDelayLine`).
 ///
 /// `Extra` travels with each message unchanged (a rendering made elsewhere).
 public struct SessionStage<Extra> {
@@ -16,17 +16,14 @@ public struct SessionStage<Extra> {
     }
 
     /// Copies of one server event further apart than this are separate sends.
-    public var broadcastWindow = 0.05
+    public static var broadcastWindow: Double { 0.05 }
     /// Sessions remembered at once; beyond it the longest idle is closed.
     public var maximumSessions = 10_000
 
     private var sessions: [String: SessionState] = [:]
     /// WebSocket connections that carry a session, for their close frames.
     private var webSocketSessions: [Int: String] = [:]
-    private var held: [Item] = []
-    /// For each held item: its broadcast key when it may be one copy of a broadcast.
-    private var heldKeys: [String?] = []
-    private var nextBroadcast = 1
+    private var held = BroadcastDelayLine<Extra>(window: broadcastWindow)
     private var clock: Timestamp?
     private var lastSweep: Timestamp?
     private var ended: [SessionSummary] = []
@@ -41,9 +38,7 @@ public struct SessionStage<Extra> {
         if held.isEmpty && key == nil {
             emit(Item(message: message, extra: extra))
         } else {
-            if let key { joinBroadcast(&message, key: key) }
-            held.append(Item(message: message, extra: extra))
-            heldKeys.append(key)
+            held.add(message, extra, key: key, owner: message.session.map { "s" + $0 } ?? "c\(message.stream)")
         }
         advance(to: message.timestamp, emit: emit)
     }
@@ -97,8 +92,7 @@ public struct SessionStage<Extra> {
             sessions[sid]?.lastActivity = time
         case .http:
             guard let sid = message.session, sessions[sid] != nil else { return }
-            sessions[sid]?.summary.used(.polling, stream: message.stream, at: time)
-            sessions[sid]?.lastActivity = time
+            sessions[sid]?.used(.polling, stream: message.stream, at: time)
         default:
             return
         }
@@ -107,8 +101,7 @@ public struct SessionStage<Extra> {
     private mutating func update(_ sid: String, _ version: EngineIOVersion, _ transport: EngineIOTransport,
                                  _ message: ApplicationMessage, _ change: (inout SessionState) -> Void) {
         var state = sessions.removeValue(forKey: sid) ?? SessionState(sid: sid, version: version, at: message.startTimestamp)
-        state.summary.used(transport, stream: message.stream, at: message.timestamp)
-        state.lastActivity = message.timestamp
+        state.used(transport, stream: message.stream, at: message.timestamp)
         change(&state)
         sessions[sid] = state
         if sessions.count > maximumSessions, let idlest = sessions.min(by: { $0.value.lastActivity < $1.value.lastActivity }) {
@@ -123,48 +116,16 @@ public struct SessionStage<Extra> {
         return io.packet.namespace + "\u{0}" + (io.packet.data?.text ?? "")
     }
 
-    /// Another copy of a held event sent to another session within the window joins its group.
-    private mutating func joinBroadcast(_ message: inout ApplicationMessage, key: String) {
-        guard case .socketIO(var io) = message.content else { return }
-        let owner = message.session.map { "s" + $0 } ?? "c\(message.stream)"
-        guard let first = heldKeys.indices.first(where: { index in
-            heldKeys[index] == key && message.timestamp.seconds(since: held[index].message.timestamp) <= broadcastWindow
-                && (held[index].message.session.map { "s" + $0 } ?? "c\(held[index].message.stream)") != owner
-        }) else { return }
-        let group: Int
-        if case .socketIO(let earlier) = held[first].message.content, let broadcast = earlier.broadcast {
-            group = broadcast.id
-        } else {
-            group = nextBroadcast
-            nextBroadcast += 1
-        }
-        let members = held.indices.filter { index in
-            guard case .socketIO(let other) = held[index].message.content else { return false }
-            return index == first || other.broadcast?.id == group
-        }
-        let streams = members.map { held[$0].message.stream } + [message.stream]
-        for (place, index) in members.enumerated() {
-            guard case .socketIO(var other) = held[index].message.content else { continue }
-            other.broadcast = Broadcast(id: group, copies: streams.count, index: place, streams: streams)
-            held[index].message.content = .socketIO(other)
-        }
-        io.broadcast = Broadcast(id: group, copies: streams.count, index: members.count, streams: streams)
-        message.content = .socketIO(io)
-    }
-
     private mutating func release(_ emit: (Item) -> Void, all: Bool) {
-        var count = 0
-        for (item, key) in zip(held, heldKeys) {
-            if !all, key != nil, let clock, clock.seconds(since: item.message.timestamp) <= broadcastWindow { break }
+        guard !held.isEmpty else { return }
+        var released: [Item] = []
+        held.release(at: clock, all: all) { message, extra in released.append(Item(message: message, extra: extra)) }
+        for item in released {
             if case .socketIO(let io) = item.message.content, let broadcast = io.broadcast, let sid = item.message.session {
                 sessions[sid]?.summary.addBroadcast(broadcast.id)
             }
             emit(item)
-            count += 1
         }
-        guard count > 0 else { return }
-        held.removeFirst(count)
-        heldKeys.removeFirst(count)
     }
 
     private mutating func sweep(at time: Timestamp) {

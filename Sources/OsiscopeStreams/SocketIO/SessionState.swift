@@ -12,6 +12,13 @@ struct SessionState {
     var closed = false
     var disconnected: Set<String> = []
     var lastActivity: Timestamp
+    /// The connections each transport used, for a quick "seen before?" however many there are.
+    private var streamsUsed: Set<TransportStream> = []
+
+    private struct TransportStream: Hashable {
+        var transport: EngineIOTransport
+        var stream: Int
+    }
 
     struct AckKey: Hashable {
         var namespace: String
@@ -34,6 +41,13 @@ struct SessionState {
             return 60
         }
         return Double(interval + timeout) / 1000 + 5
+    }
+
+    mutating func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
+        let isNew = streamsUsed.count < 4 * SessionSummary.listLimit
+            && streamsUsed.insert(TransportStream(transport: transport, stream: stream)).inserted
+        summary.used(transport, stream: stream, isNew: isNew, at: time)
+        lastActivity = time
     }
 
     mutating func note(_ message: inout EngineIOMessage, _ carried: ApplicationMessage) {

@@ -64,10 +64,11 @@ public struct SessionSummary: Sendable {
         last = time
     }
 
-    mutating func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
+    /// - Parameter isNew: the stream was not used by this transport before.
+    mutating func used(_ transport: EngineIOTransport, stream: Int, isNew: Bool, at time: Timestamp) {
         last = max(last, time)
         if let index = transports.firstIndex(where: { $0.transport == transport }) {
-            if !transports[index].streams.contains(stream) {
+            if isNew {
                 if transports[index].streams.count < Self.listLimit { transports[index].streams.append(stream) } else { moreStreams += 1 }
             }
             transports[index].last = max(transports[index].last, time)
