@@ -20,6 +20,8 @@ How:
   - --loss P drops each TCP packet that carries payload with probability P; --reorder P
     swaps a packet with the next one of its repetition with probability P (timestamps stay
     in order). Both draw from one generator seeded with --seed.
+  - Engine.IO/Socket.IO session ids in clear text get a per-repetition suffix of the same
+    length, so that repetitions are distinct sessions.
   - pcapng samples are converted with `editcap -F pcap` (tshark's package); all samples
     must share a link type.
 """
@@ -28,6 +30,7 @@ import heapq
 import importlib.util
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -40,7 +43,12 @@ big = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(big)
 
 SAMPLES = os.path.join(os.path.dirname(HERE), "Samples")
-DEFAULT_FROM = ["websocket-plain.pcapng", "websocket-deflate.pcap", "http-keepalive.pcap", "socketio-upgrade.pcapng"]
+DEFAULT_FROM = ["websocket-plain.pcapng", "websocket-deflate.pcap", "http-keepalive.pcap", "socketio-upgrade.pcapng",
+                "socketio-polling.pcapng", "socketio-websocket.pcapng"]
+# Engine.IO and Socket.IO session ids as they appear in clear text (query parameters, open and
+# CONNECT packets), so that each repetition is a session of its own.
+SID = re.compile(rb'(?:"sid":"|sid=)([A-Za-z0-9_-]{12,40})')
+SID_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def classic_pcap(path, scratch):
@@ -64,6 +72,16 @@ class Sample:
         self.duration = max(p[0] for p in packets) - t0
         self.templates = [big.Template(linktype, servers, ts - t0, cl, ol, d) for ts, cl, ol, d in packets]
         self.payload = [self._carries_payload(d) for _, _, _, d in packets]
+        self.sids = sorted({m.group(1) for _, _, _, d in packets for m in SID.finditer(d)})
+
+    def rename_sessions(self, data, k):
+        """Repetition k's copy of a packet, its session ids made its own (same length, so no
+        length or sequence number changes)."""
+        for sid in self.sids:
+            if sid in data:
+                tag = bytes(SID_ALPHABET[(k >> (6 * i)) & 63] for i in range(5))
+                data = data.replace(sid, sid[:-5] + tag)
+        return data
 
     def _carries_payload(self, data):
         lay = big.tcp_layout(self.linktype, data)
@@ -84,7 +102,7 @@ def repetition(k, sample, start, rng, loss, reorder):
     for t, carries in zip(sample.templates, sample.payload):
         if carries and rng.random() < loss:
             continue
-        frames.append((t.render(k), t.origlen, t.ts))
+        frames.append((sample.rename_sessions(t.render(k), k), t.origlen, t.ts))
     for i in range(len(frames) - 1):
         if rng.random() < reorder:
             frames[i], frames[i + 1] = frames[i + 1], frames[i]

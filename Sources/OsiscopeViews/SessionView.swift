@@ -63,6 +63,7 @@ public struct SessionView: Sendable {
             if let value = handshake.pingTimeout { json.add("ping_timeout", value) }
         }
         json.addArray("broadcasts", numbers: session.broadcasts)
+        json.addArray("broadcast_copies", numbers: session.broadcastCopies)
         json.add("first", session.first.decimalString)
         json.add("last", session.last.decimalString)
         json.add("ended", session.ended ?? "capture ended")
@@ -99,7 +100,10 @@ public struct SessionView: Sendable {
         if let interval = session.handshake?.pingInterval { beat += " (every \(interval) ms announced)" }
         if session.missedHeartbeats > 0 { beat += style.color(", \(session.missedHeartbeats) unanswered", .yellow) }
         lines.append(beat)
-        if !session.broadcasts.isEmpty { lines.append("  received \(session.broadcasts.count) broadcast(s)") }
+        if !session.broadcasts.isEmpty {
+            let each = zip(session.broadcasts, session.broadcastCopies).map { "#\($0) to \($1) sockets" }
+            lines.append("  broadcasts received: " + each.joined(separator: ", "))
+        }
         lines.append("  ended: " + (session.ended ?? "capture ended"))
         guard let width else { return lines.joined(separator: "\n") }
         return lines.flatMap { LineFitting.wrap($0, width: width, indent: 4) }.joined(separator: "\n")

@@ -122,7 +122,7 @@ public struct SessionStage<Extra> {
         held.release(at: clock, all: all) { message, extra in released.append(Item(message: message, extra: extra)) }
         for item in released {
             if case .socketIO(let io) = item.message.content, let broadcast = io.broadcast, let sid = item.message.session {
-                sessions[sid]?.summary.addBroadcast(broadcast.id)
+                sessions[sid]?.summary.add(broadcast)
             }
             emit(item)
         }

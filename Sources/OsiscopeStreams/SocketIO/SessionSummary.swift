@@ -47,8 +47,10 @@ public struct SessionSummary: Sendable {
     public var unansweredAcks = 0
     public var heartbeats = 0
     public var missedHeartbeats = 0
-    /// Server broadcasts this session received (ids, the first `listLimit`).
+    /// Server broadcasts this session received (ids, the first `listLimit`), and how many
+    /// sockets each reached.
     public var broadcasts: [Int] = []
+    public var broadcastCopies: [Int] = []
     /// Connections beyond `listLimit` per transport, counted only.
     public var moreStreams = 0
     public var first: Timestamp
@@ -82,8 +84,10 @@ public struct SessionSummary: Sendable {
         if acks.count < Self.listLimit { acks.append(ack) }
     }
 
-    mutating func addBroadcast(_ id: Int) {
-        if broadcasts.count < Self.listLimit { broadcasts.append(id) }
+    mutating func add(_ broadcast: Broadcast) {
+        guard broadcasts.count < Self.listLimit else { return }
+        broadcasts.append(broadcast.id)
+        broadcastCopies.append(broadcast.copies)
     }
 
     public var streams: [Int] { transports.flatMap(\.streams).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
