@@ -34,6 +34,13 @@ public enum PacketJSON {
             reassembled.add("direction", direction.rawValue)
             reassembled.addArray("packets", numbers: source.packets)
             json.addRaw("reassembled", reassembled.finished())
+        } else if let source = layer.source {
+            // A layer inside another message's bytes (an Engine.IO packet in a polling body):
+            // offsets count in that source.
+            var within = JSONWriter()
+            within.add("kind", HexDump.name(of: source.kind))
+            within.addArray("packets", numbers: source.packets)
+            json.addRaw("source", within.finished())
         }
         json.addArray("fields", layer.fields.flatMap(\.flattened).map(field))
         if !layer.quoted.isEmpty { json.addArray("quoted", layer.quoted.map(Self.layer)) }

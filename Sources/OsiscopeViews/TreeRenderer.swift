@@ -73,8 +73,8 @@ public struct TreeRenderer: Sendable {
         let summary = LayerSummary.text(layer)
         if !summary.isEmpty { text += "  " + TerminalSafe.text(summary) }
         var range = layer.length > 0 ? "bytes \(layer.offset)–\(layer.offset + layer.length - 1)" : "no bytes"
-        if let source = layer.source, case .tcpStream(let stream, let direction) = source.kind {
-            range = "\(direction.rawValue) stream \(stream) \(range), from packets \(Self.packetList(source.packets))"
+        if let source = layer.source {
+            range = "\(HexDump.name(of: source.kind)) \(range), from packets \(Self.packetList(source.packets))"
         }
         return text + "  " + style.dim("[\(range)]")
     }

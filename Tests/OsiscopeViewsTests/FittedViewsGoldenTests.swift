@@ -83,6 +83,20 @@ import OsiscopeTestSupport
         }
     }
 
+    /// The packet that completes a BINARY_EVENT: its WebSocket frame, the Engine.IO binary
+    /// packet, and the Socket.IO layer with the attachment in place, explained.
+    @Test(arguments: [80, 120])
+    func socketIOLayersExplained(width: Int) throws {
+        let recording = try PipelineRecording.record(path: GoldenFile.samples.appendingPathComponent("socketio-upgrade.pcapng").path)
+        let packet = try #require(recording.packets.first { $0.packet.number == 24 })
+        #expect(packet.layers.map(\.protocolKey).suffix(3) == ["websocket", "engine.io", "socket.io"])
+        for (style, suffix) in [(TerminalStyle.plain, "txt"), (FittedViewsGoldenTests.coloured, "ansi")] {
+            let text = TreeRenderer(style: style, explain: true, width: width).render(packet)
+            #expect(text.split(separator: "\n").allSatisfy { LineFitting.visibleWidth(String($0)) <= width })
+            try GoldenFile.check(text, against: "socketio-binary-event.explain.\(width).\(suffix)")
+        }
+    }
+
     @Test(arguments: [80, 120])
     func broadcastSessions(width: Int) throws {
         let run = try Self.staged("socketio-broadcast.pcapng")

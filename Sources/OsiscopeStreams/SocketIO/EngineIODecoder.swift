@@ -53,7 +53,7 @@ final class EngineIODecoder: PayloadDecoder {
                     let said = String(decoding: payload.bytes.prefix(200), as: UTF8.self)
                     let refusal = StreamDiagnostic(EngineIODiagnostics.transportError,
                                                    "The server refused the Engine.IO request: \(status) \(said)")
-                    context.addToLastHTTPMessage([refusal])
+                    context.addToLastCarrier([refusal])
                     context.diagnose(refusal, direction)
                     tagSession(carrierIndex, &context)
                     return

@@ -48,20 +48,29 @@ struct SocketIOLayerRecord: LayerRecord {
         // The Engine.IO type character comes first; the Socket.IO packet is the rest.
         let start = base + 1, length = max(0, source.range.count - 1)
         typealias F = SocketIOFields
-        var fields = [
-            Field(F.type, .number(UInt64(io.type.code)), offset: start, length: 1),
-            Field(F.namespace, .text(io.namespace), offset: start, length: 0, generated: io.namespace == "/"),
-        ]
-        if io.type.hasAttachments {
-            fields.append(Field(F.attachments, .number(UInt64(io.attachments)), offset: start + 1, length: 0))
+        let layout = io.layout
+        func at(_ range: Range<Int>?) -> (offset: Int, length: Int) {
+            range.map { (start + $0.lowerBound, $0.count) } ?? (start, 0)
         }
-        if let id = io.ackID { fields.append(Field(F.ackID, .number(UInt64(id)), offset: start, length: length)) }
-        if let event = message.event { fields.append(Field(F.event, .text(event), offset: start, length: length)) }
+        var fields = [Field(F.type, .number(UInt64(io.type.code)), offset: start, length: 1)]
+        let namespace = at(layout.namespace)
+        fields.append(Field(F.namespace, .text(io.namespace), offset: namespace.offset, length: namespace.length,
+                            generated: layout.namespace == nil))
+        if io.type.hasAttachments {
+            let place = at(layout.attachments)
+            fields.append(Field(F.attachments, .number(UInt64(io.attachments)), offset: place.offset, length: place.length))
+        }
+        if let id = io.ackID {
+            let place = at(layout.ackID)
+            fields.append(Field(F.ackID, .number(UInt64(id)), offset: place.offset, length: place.length))
+        }
+        let data = at(layout.data)
+        if let event = message.event { fields.append(Field(F.event, .text(event), offset: data.offset, length: data.length)) }
         if let args = message.args {
-            fields.append(Field(F.args, .text(JSONValue.arrayText(args)), offset: start, length: length,
+            fields.append(Field(F.args, .text(JSONValue.arrayText(args)), offset: data.offset, length: data.length,
                                 generated: io.attachments > 0))
-        } else if let data = io.data {
-            fields.append(Field(F.data, .text(data.text), offset: start, length: length))
+        } else if let value = io.data {
+            fields.append(Field(F.data, .text(value.text), offset: data.offset, length: data.length))
         }
         var layer = Layer(protocolKey: "socket.io", title: "Socket.IO", osi: .application, offset: start, length: length,
                           fields: fields, diagnostics: message.diagnostics.map(\.diagnostic))

@@ -62,6 +62,21 @@ public struct SocketIOPacket: Sendable, Equatable {
     public var ackID: Int?
     /// The JSON after the header; nil when there is none.
     public var data: JSONValue?
+    /// Where each part is in the packet's text (the layer's fields point there).
+    public var layout = Layout()
+
+    public struct Layout: Sendable {
+        public var attachments: Range<Int>?
+        public var namespace: Range<Int>?
+        public var ackID: Range<Int>?
+        public var data: Range<Int>?
+    }
+
+    /// Packets are equal when they say the same, wherever their parts were.
+    public static func == (lhs: SocketIOPacket, rhs: SocketIOPacket) -> Bool {
+        lhs.type == rhs.type && lhs.namespace == rhs.namespace && lhs.namespaceQuery == rhs.namespaceQuery
+            && lhs.attachments == rhs.attachments && lhs.ackID == rhs.ackID && lhs.data == rhs.data
+    }
 
     public init(type: SocketIOPacketType, namespace: String = "/", namespaceQuery: String? = nil, attachments: Int = 0,
                 ackID: Int? = nil, data: JSONValue? = nil) {
@@ -96,6 +111,7 @@ public struct SocketIOPacket: Sendable, Equatable {
                 return fail("a binary packet gives its number of attachments and '-' after its type")
             }
             packet.attachments = count
+            packet.layout.attachments = 1..<index
             index += 1
         }
         if index < text.count, text[index] == UInt8(ascii: "/") {
@@ -107,12 +123,15 @@ public struct SocketIOPacket: Sendable, Equatable {
                 name = String(name[..<question])
             }
             packet.namespace = name
+            packet.layout.namespace = start..<index
             if index < text.count { index += 1 }
         }
         let idStart = index
         packet.ackID = digits()
         if index - idStart > maximumDigits { return fail("an ack id longer than \(maximumDigits) digits") }
+        if packet.ackID != nil { packet.layout.ackID = idStart..<index }
         if index < text.count {
+            packet.layout.data = index..<text.count
             switch JSONParser.parse(text[index...]) {
             case .success(let value): packet.data = value
             case .failure(let error):
