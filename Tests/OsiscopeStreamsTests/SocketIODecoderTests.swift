@@ -136,6 +136,22 @@ import Testing
         #expect(outcome.sessions.first?.ended == "close packet from client")
     }
 
+    /// A crafted attachment count is not waited for; a long v3 payload of tiny packets is split
+    /// in one pass.
+    @Test func hostileCountsStayBounded() throws {
+        let outcome = try Self.webSocketSession { c in
+            c.send(0, .client, C.frame(.client, #"4599999999-["up",{"_placeholder":true,"num":0}]"#))
+            c.send(0, .client, C.frame(.client, opcode: 2, [1]))
+        }
+        #expect(outcome.keys("socket.io").last == ["socket.io.attachment.limit"])
+        #expect(outcome.keys("engine.io").last == ["socket.io.attachment.unexpected"])
+        var parser = EngineIOPayloadParser(version: .v3)
+        let body = Array(String(repeating: "1:6", count: 200_000).utf8)
+        let items = parser.feed(body) + parser.finish()
+        #expect(items.count == 200_000)
+        #expect(items.allSatisfy { (try? $0.get().type) == .noop })
+    }
+
     @Test func attachmentsArePutBackAcrossFrames() throws {
         let outcome = try Self.webSocketSession { c in
             c.send(0, .client, C.frame(.client, #"452-3["up",{"_placeholder":true,"num":1},{"_placeholder":true,"num":0}]"#))

@@ -34,6 +34,8 @@ enum SocketIODiagnostics {
         "A binary Engine.IO message that no BINARY_EVENT or BINARY_ACK announced")
     static let placeholderUnknown = DiagnosticDescriptor("socket.io.attachment.placeholder", .error,
         "A placeholder names attachment … of …")
+    static let attachmentLimit = DiagnosticDescriptor("socket.io.attachment.limit", .warning,
+        "The packet announces … attachments, more than the … kept; its placeholders stay as they are")
     static let ackUnmatched = DiagnosticDescriptor("socket.io.ack.unmatched", .warning,
         "An ACK with id … answers no event that asked for one")
     static let otherParser = DiagnosticDescriptor("socket.io.parser.other", .note,
@@ -42,7 +44,8 @@ enum SocketIODiagnostics {
         "A packet in namespace … after its DISCONNECT")
 
     static let all: [DiagnosticDescriptor] = [
-        malformed, eventInvalid, attachmentMissing, attachmentUnexpected, placeholderUnknown, ackUnmatched, otherParser,
+        malformed, eventInvalid, attachmentMissing, attachmentUnexpected, placeholderUnknown, attachmentLimit, ackUnmatched,
+        otherParser,
         afterDisconnect,
     ]
 }

@@ -163,7 +163,9 @@ final class EngineIODecoder: PayloadDecoder {
                                                "Not a Socket.IO packet (byte \(error.offset + 1)): \(error.reason)"), direction, &context)
         case .success(let packet):
             let waiting = PendingAttachments(packet: packet, engine: engine, source: source)
-            if packet.type.hasAttachments && packet.attachments > 0 {
+            if packet.type.hasAttachments && packet.attachments > PendingAttachments.maximum {
+                completeSocketIO(waiting, direction, missing: false, &context, limited: true)
+            } else if packet.type.hasAttachments && packet.attachments > 0 {
                 pending[direction] = waiting
             } else {
                 completeSocketIO(waiting, direction, missing: false, &context)
@@ -172,9 +174,13 @@ final class EngineIODecoder: PayloadDecoder {
     }
 
     private func completeSocketIO(_ waiting: PendingAttachments, _ direction: Direction, missing: Bool,
-                                  _ context: inout DecoderContext) {
+                                  _ context: inout DecoderContext, limited: Bool = false) {
         var packet = waiting.packet
         var diagnostics: [StreamDiagnostic] = []
+        if limited {
+            diagnostics.append(StreamDiagnostic(SocketIODiagnostics.attachmentLimit,
+                "The packet announces \(packet.attachments) attachments, more than the \(PendingAttachments.maximum) kept; its placeholders stay as they are"))
+        }
         if missing {
             diagnostics.append(StreamDiagnostic(SocketIODiagnostics.attachmentMissing,
                 "The packet announced \(packet.attachments) attachments but \(waiting.attachments.count) arrived before the next packet"))
@@ -182,7 +188,7 @@ final class EngineIODecoder: PayloadDecoder {
         if packet.type.hasAttachments, let data = packet.data {
             var unknown: [Int] = []
             packet.data = SocketIOPacket.fill(data, with: waiting.attachments, missing: &unknown)
-            for number in unknown where !missing {
+            for number in unknown where !missing && !limited {
                 diagnostics.append(StreamDiagnostic(SocketIODiagnostics.placeholderUnknown,
                     "A placeholder names attachment \(number) of \(waiting.attachments.count)"))
             }

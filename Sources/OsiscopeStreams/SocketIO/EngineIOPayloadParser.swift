@@ -13,6 +13,9 @@ public struct EngineIOPayloadParser {
     private var held: [UInt8] = []
     /// Payload offset of `held[0]`.
     private var heldOffset = 0
+    /// Bytes of `held` already split off (dropped once per feed, not per packet: a body of
+    /// thousands of small packets must not be shifted thousands of times).
+    private var read = 0
     private var failed = false
     private var emittedAny = false
     /// v3 only: the binary payload form, decided by the first byte.
@@ -46,9 +49,10 @@ public struct EngineIOPayloadParser {
         return items
     }
 
-    private mutating func consume(_ count: Int) {
-        held.removeFirst(count)
-        heldOffset += count
+    private mutating func compact() {
+        held.removeFirst(read)
+        heldOffset += read
+        read = 0
     }
 
     private mutating func splitV4(atEnd: Bool) -> [Item] {
@@ -65,20 +69,23 @@ public struct EngineIOPayloadParser {
             // The payload ends with a separator: an empty last packet.
             items.append(.failure(EngineIOParseError(offset: heldOffset + start, reason: "an empty packet")))
         }
-        consume(start)
+        read = start
+        compact()
         emittedAny = emittedAny || !items.isEmpty
         return items
     }
 
+    /// The v3 readers work on `held[read...]` with `held`'s own indices.
     private mutating func splitV3(atEnd: Bool) -> [Item] {
         var items: [Item] = []
-        while !held.isEmpty && !failed {
-            if binaryForm == nil { binaryForm = held[0] <= 1 }
+        while read < held.count && !failed {
+            if binaryForm == nil { binaryForm = held[read] <= 1 }
             let next = binaryForm == true ? nextBinaryFormPacket(atEnd: atEnd) : nextLengthPrefixedPacket(atEnd: atEnd)
             guard let next else { break }
             items.append(next)
             if case .failure = next { failed = true }
         }
+        compact()
         emittedAny = emittedAny || !items.isEmpty
         return items
     }
@@ -89,21 +96,23 @@ public struct EngineIOPayloadParser {
 
     /// `len:packet`; nil while more bytes are needed.
     private mutating func nextLengthPrefixedPacket(atEnd: Bool) -> Item? {
-        guard let colon = held.prefix(Self.maximumLengthDigits + 1).firstIndex(of: UInt8(ascii: ":")) else {
-            if held.count > Self.maximumLengthDigits || held.contains(where: { !Self.isDigit($0) }) {
-                return fail(0, "a v3 packet must start with its length and ':'")
+        let unread = held[read...]
+        guard let colon = unread.prefix(Self.maximumLengthDigits + 1).firstIndex(of: UInt8(ascii: ":")) else {
+            if unread.count > Self.maximumLengthDigits || unread.contains(where: { !Self.isDigit($0) }) {
+                return fail(read, "a v3 packet must start with its length and ':'")
             }
             return nil
         }
-        guard colon > 0, held[..<colon].allSatisfy(Self.isDigit), let length = Int(String(decoding: held[..<colon], as: UTF8.self)) else {
-            return fail(0, "a v3 packet must start with its length and ':'")
+        guard colon > read, held[read..<colon].allSatisfy(Self.isDigit),
+              let length = Int(String(decoding: held[read..<colon], as: UTF8.self)) else {
+            return fail(read, "a v3 packet must start with its length and ':'")
         }
         let start = colon + 1
         guard let end = endOfPacket(from: start, characters: length, atEnd: atEnd) else {
-            return atEnd ? fail(0, "the length prefix says \(length) characters but the payload ends first") : nil
+            return atEnd ? fail(read, "the length prefix says \(length) characters but the payload ends first") : nil
         }
         let item = EngineIOPacket.parseText(held[start..<end], version: .v3, at: heldOffset + start)
-        consume(end)
+        read = end
         return item
     }
 
@@ -140,22 +149,23 @@ public struct EngineIOPayloadParser {
 
     /// The v3 binary payload form: kind byte, length digits as bytes, 0xFF, packet.
     private mutating func nextBinaryFormPacket(atEnd: Bool) -> Item? {
-        let kind = held[0]
-        guard kind <= 1 else { return fail(0, "a v3 binary payload packet starts with 0 (text) or 1 (binary)") }
-        guard let marker = held.prefix(Self.maximumLengthDigits + 2).firstIndex(of: 0xFF) else {
-            if held.count > Self.maximumLengthDigits + 1 || held.dropFirst().contains(where: { $0 > 9 }) {
-                return fail(1, "the length digits of a v3 binary payload packet must end with 0xFF")
+        let unread = held[read...]
+        let kind = held[read]
+        guard kind <= 1 else { return fail(read, "a v3 binary payload packet starts with 0 (text) or 1 (binary)") }
+        guard let marker = unread.prefix(Self.maximumLengthDigits + 2).firstIndex(of: 0xFF) else {
+            if unread.count > Self.maximumLengthDigits + 1 || unread.dropFirst().contains(where: { $0 > 9 }) {
+                return fail(read + 1, "the length digits of a v3 binary payload packet must end with 0xFF")
             }
             return nil
         }
-        let digits = held[1..<marker]
+        let digits = held[(read + 1)..<marker]
         guard !digits.isEmpty, digits.allSatisfy({ $0 <= 9 }) else {
-            return fail(1, "the length of a v3 binary payload packet is one byte per decimal digit")
+            return fail(read + 1, "the length of a v3 binary payload packet is one byte per decimal digit")
         }
         let length = digits.reduce(0) { $0 * 10 + Int($1) }
         let start = marker + 1
         guard held.count >= start + length else {
-            return atEnd ? fail(0, "the length says \(length) bytes but the payload ends first") : nil
+            return atEnd ? fail(read, "the length says \(length) bytes but the payload ends first") : nil
         }
         let body = held[start..<(start + length)]
         let item: Item
@@ -167,7 +177,7 @@ public struct EngineIOPayloadParser {
         } else {
             item = fail(start, "an empty binary packet")
         }
-        consume(start + length)
+        read = start + length
         return item
     }
 

@@ -9,4 +9,8 @@ struct PendingAttachments {
     var sources: [ByteSource] = []
 
     var isComplete: Bool { attachments.count >= packet.attachments }
+
+    /// Attachments waited for per packet: a crafted count must not make the decoder keep every
+    /// later binary message of the connection.
+    static let maximum = 256
 }
