@@ -17,6 +17,13 @@
 # with the versions of Samples/peers/requirements-v3.txt, made only when that
 # sample is recorded.
 #
+# socketio-browser's client is a real browser: headless Chromium (Debian package
+# chromium) loading peers/browser_page.html, which uses the official socket.io
+# JavaScript client. That script is not part of the repository: it is the
+# nicegui/static/socket.io.min.js of the PyPI package nicegui (pinned below, with
+# the script's sha256), downloaded with pip at recording time (or named by
+# $SOCKETIO_CLIENT_JS) and served by the sample's server with the page.
+#
 # Every sample is recorded in its own, fresh private network namespace
 # ("osiscope-rec"), so a capture holds only the sample's own traffic and no
 # TIME_WAIT or other state is left over from an earlier run. Inside it:
@@ -34,7 +41,8 @@
 #
 # Needs: root, ip (iproute2), ss, ethtool, tcpdump, dumpcap/tshark/capinfos
 # (Debian package tshark), curl, python3 with the venv module (Debian package
-# python3-venv for the system Python). Exits non-zero on any failure.
+# python3-venv for the system Python); for socketio-browser, chromium. Exits
+# non-zero on any failure.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -43,7 +51,7 @@ REQS=$PEERS/requirements.txt
 REQS_V3=$PEERS/requirements-v3.txt
 NS=osiscope-rec
 ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade
-     socketio-polling socketio-websocket socketio-broadcast socketio-v3)
+     socketio-polling socketio-websocket socketio-broadcast socketio-v3 socketio-browser)
 declare -A FILE=(
     [http-keepalive]=http-keepalive.pcap
     [websocket-plain]=websocket-plain.pcapng
@@ -54,7 +62,13 @@ declare -A FILE=(
     [socketio-websocket]=socketio-websocket.pcapng
     [socketio-broadcast]=socketio-broadcast.pcapng
     [socketio-v3]=socketio-v3.pcapng
+    [socketio-browser]=socketio-browser.pcapng
 )
+# socketio-browser's socket.io client script: nicegui/static/socket.io.min.js of this
+# nicegui wheel, which must have this sha256 (the script's header: "Socket.IO v4.8.1").
+NICEGUI_VERSION=3.18.0
+SOCKETIO_CLIENT_VERSION=4.8.1
+SOCKETIO_CLIENT_SHA256=b0e735814f8dcfecd6cdb8a7ce95a297a7e1e5f2727a29e6f5901801d52fa0c5
 
 die() { echo "record.sh: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
@@ -85,6 +99,11 @@ options:
                   exactly the pinned versions (socketio-v3: the interpreter
                   named by \$PYTHON_V3, with the pins of requirements-v3.txt)
   -h, --help      this help
+
+socketio-browser needs chromium (apt-get install chromium) and the socket.io
+client script $SOCKETIO_CLIENT_VERSION of the nicegui $NICEGUI_VERSION wheel, which it
+downloads with pip (PyPI) unless \$SOCKETIO_CLIENT_JS names a copy of that file
+(sha256 $SOCKETIO_CLIENT_SHA256).
 
 OUT_DIR may not be Samples/ or a folder inside it (the tests read every capture
 under Samples/). Compare a new recording with the committed one, for example:
@@ -383,6 +402,32 @@ run_client() {
     timeout 60 ip netns exec "$NS" "$@" || die "client failed: $*"
 }
 
+# socketio-browser: the browser, and the socket.io client script it loads.
+WANT_BROWSER=0
+[[ " ${WANT[*]} " == *" socketio-browser "* ]] && WANT_BROWSER=1
+if ((WANT_BROWSER)); then
+    command -v chromium >/dev/null \
+        || die "socketio-browser needs chromium (DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)"
+    CLIENT_JS=$TMP/socket.io.min.js
+    if [[ -n ${SOCKETIO_CLIENT_JS:-} ]]; then
+        cp -- "$SOCKETIO_CLIENT_JS" "$CLIENT_JS" || die "cannot read \$SOCKETIO_CLIENT_JS ($SOCKETIO_CLIENT_JS)"
+    else
+        log "downloading nicegui $NICEGUI_VERSION (PyPI) for its socket.io client script"
+        "$PY" -m pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: \
+            -d "$TMP/nicegui" "nicegui==$NICEGUI_VERSION" || die "pip download nicegui==$NICEGUI_VERSION failed"
+        "$PY" - "$TMP/nicegui" "$CLIENT_JS" <<'PYTHON' || die "no socket.io.min.js in the nicegui wheel"
+import glob, sys, zipfile
+wheel, = glob.glob(sys.argv[1] + "/nicegui-*.whl")
+with zipfile.ZipFile(wheel) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("nicegui/static/socket.io.min.js"))
+PYTHON
+    fi
+    [[ $(sha256sum "$CLIENT_JS" | awk '{print $1}') == "$SOCKETIO_CLIENT_SHA256" ]] \
+        || die "the socket.io client script is not the pinned one (sha256 $SOCKETIO_CLIENT_SHA256)"
+    head -c 200 "$CLIENT_JS" | grep -q "Socket.IO v$SOCKETIO_CLIENT_VERSION\$" \
+        || die "the socket.io client script's header does not say v$SOCKETIO_CLIENT_VERSION"
+fi
+
 # ---------------------------------------------------------------- samples
 
 rec_http_keepalive() {
@@ -521,6 +566,32 @@ handshake, upgrade to WebSocket, decoded from the capture and cross-checked agai
     require socketio-v3 'd["sessions"][0]["transports"] == ["polling", "websocket"]' "no upgrade to WebSocket"
 }
 
+# socketio-browser: the client is headless Chromium (peers/sio5_browser.py starts it and
+# reads the page's log from its console output), so its ports, its connections and what
+# goes over polling before the upgrade are the browser's own choice; checked below.
+rec_socketio_browser() {
+    new_namespace
+    start_capture dumpcap "$TMP/socketio-browser.pcapng" -i lo
+    start_server sio5b 5005 "$PY" "$PEERS/sio5_browser_server.py" --port 5005 --client-js "$CLIENT_JS" \
+        --log "$TMP/sio-server.json"
+    # peers/sio5_browser.py returns once the page has disconnected and Chromium has exited.
+    run_client "$PY" "$PEERS/sio5_browser.py" --url http://127.0.0.1:5005/ --log "$TMP/sio-client.json" \
+        --chromium-log "$TMP/chromium.err"
+    stop_server
+    stop_capture
+    socketio_truth socketio-browser "Socket.IO v5 / Engine.IO v4 session of a real browser (headless Chromium, \
+the socket.io JavaScript client $SOCKETIO_CLIENT_VERSION) with python-socketio's server: the page and the \
+client script over HTTP, polling handshake, upgrade to WebSocket; decoded from the capture and \
+cross-checked against the server's log and the page's console log (session ids are random per recording)"
+    require socketio-browser 'd["sessions"][0]["transports"] == ["polling", "websocket"]' "no upgrade to WebSocket"
+    require socketio-browser 'len(d["sessions"]) == 1' "not one Engine.IO session"
+    require socketio-browser '[r["uri"] for c in d["tcp_connections"] for r in c["requests"] if r["kind"] == "static"] == ["/", "/socket.io.min.js"]' \
+        "not exactly the page and the client script besides Engine.IO (a favicon request?)"
+    require socketio-browser 'sorted(e["type"] for e in d["events"] if e["from"] == "client") == ["ACK", "BINARY_EVENT", "CONNECT", "DISCONNECT", "EVENT"]' \
+        "the page's Socket.IO packets are not CONNECT, EVENT, ACK, BINARY_EVENT and DISCONNECT"
+    require socketio-browser 'd["heartbeat_count"] >= 2' "fewer than two heartbeats"
+}
+
 # ---------------------------------------------------------------- main
 
 for name in "${WANT[@]}"; do
@@ -556,6 +627,14 @@ for p in ("websockets", "aiohttp", "python-socketio", "python-engineio"):
     # socketio-v3 alone: record.sh records it only with these pins (peers/requirements-v3.txt).
     echo "socketio-v3 peers: $(grep -E '^(python-socketio|python-engineio|aiohttp)==' "$REQS_V3" \
         | sed 's/==/ /' | paste -sd, | sed 's/,/, /g') (pinned in peers/requirements-v3.txt)"
+    # socketio-browser's client: the browser of the run that recorded it (kept when not recorded now).
+    if ((WANT_BROWSER)); then
+        echo "socketio-browser client: $(chromium --version 2>/dev/null | sed 's/ built on .*//'), headless;" \
+            "socket.io client $SOCKETIO_CLIENT_VERSION (nicegui $NICEGUI_VERSION nicegui/static/socket.io.min.js," \
+            "sha256 $SOCKETIO_CLIENT_SHA256)"
+    else
+        grep "^socketio-browser client: " "$DEST/recorded-with.txt" 2>/dev/null || true
+    fi
     echo "tcpdump: $(tcpdump --version 2>&1 | head -1 | awk '{print $3}'); $(tcpdump --version 2>&1 | sed -n 2p)"
     echo "dumpcap: $(dumpcap --version 2>&1 | head -1)"
     echo "tshark (verify.py): $(tshark --version 2>/dev/null | head -1)"

@@ -28,13 +28,17 @@
 
   verify.py socketio-truth CAPTURE CLIENT_LOG SERVER_LOG DESCRIPTION
       Prints the expected.json of socketio-polling, socketio-websocket,
-      socketio-broadcast and socketio-v3 (without "capture"): the Engine.IO
-      and Socket.IO packets decoded from the capture's HTTP bodies and
-      WebSocket messages (Engine.IO v4 and v3 payload encodings), sessions,
-      TCP connections and the requests each carried, heartbeats, the room
-      broadcast; every Socket.IO packet is checked against the peers' logs
-      (peers/sio5_*.py, peers/sio3_*.py) and every logged packet must be on
-      the wire. `check` recomputes all this for such an expected file (from
+      socketio-broadcast, socketio-v3 and socketio-browser (without
+      "capture"): the Engine.IO and Socket.IO packets decoded from the
+      capture's HTTP bodies and WebSocket messages (Engine.IO v4 and v3
+      payload encodings), sessions, TCP connections and the requests each
+      carried, heartbeats, the room broadcast; every Socket.IO packet is
+      checked against the peers' logs (peers/sio5_*.py, peers/sio3_*.py, the
+      browser page's console log) and every logged packet must be on the wire.
+      Every packet must be TCP of the server's port. Requests outside
+      Engine.IO (socketio-browser's page and client script) are "static": the
+      server's log names each file it served, whose sha256 must be the body on
+      the wire; the expected file keeps only that digest, not the text. `check` recomputes all this for such an expected file (from
       the capture and the logs kept in it) and compares.
 
 Known tshark 4.0 limitations this script works around (not capture problems):
@@ -538,6 +542,12 @@ def http_body_fields(body):
         return {"body_hex": body.hex(), "body_sha256": hashlib.sha256(body).hexdigest()}
 
 
+def static_body_fields(body):
+    """A file served besides Engine.IO (socketio-browser's page and client script): its digest,
+    not its text (the script is not part of the repository)."""
+    return {"body_sha256": hashlib.sha256(body).hexdigest()}
+
+
 def log_key(entry):
     return (entry["from"], entry["namespace"], entry["type"], entry.get("event"),
             json.dumps(entry.get("args"), sort_keys=True))
@@ -564,9 +574,21 @@ def socketio_truth(capture, clog, slog):
         eio_log.append({"eio_sid": sid, "from": sender, "transport": transport, "carrier": carrier,
                         "stream": item["stream"], "packet": item["packet"], **pkt})
 
+    # Only the sample's own traffic: every packet is TCP to or from the server's port.
+    for p in packets:
+        if p.stream is None or server_port not in (p.srcport, p.dstport):
+            raise SystemExit(f"socketio-truth: packet {p.number} is not TCP of the server's port {server_port}")
+
     for item in items:
         c = conn(item["stream"])
-        if item["kind"] == "http" and "method" in item:
+        if item["kind"] == "http" and "method" in item and "EIO" not in query_of(item["uri"]):
+            # Not Engine.IO: a file the server serves besides (socketio-browser: the page and
+            # the socket.io client script the browser loads before it connects).
+            req = {"packet": item["packet"], "method": item["method"], "kind": "static", "eio_sid": None,
+                   "uri": item["uri"]}
+            requests[item["packet"]] = (req, None, item)
+            c["requests"].append(req)
+        elif item["kind"] == "http" and "method" in item:
             q = query_of(item["uri"])
             eio_version = eio_version or int(q["EIO"])
             kind = ("upgrade" if item["upgrade"] else "websocket") if q.get("transport") == "websocket" else \
@@ -590,6 +612,8 @@ def socketio_truth(capture, clog, slog):
         elif item["kind"] == "http":
             req, q, req_item = requests[item["request_in"]]
             req.update(status=item["status"], response_packet=item["packet"])
+            if req["kind"] == "static":
+                continue
             if req["kind"] in ("handshake", "poll") and item["status"] == 200:
                 pkts, enc = eio_payload(item["body"], int(q["EIO"]))
                 payload_encodings.append({"packet": item["packet"], "from": "server", "encoding": enc,
@@ -634,9 +658,14 @@ def socketio_truth(capture, clog, slog):
             s["transports"].append(e["transport"])
         if e["type"] == "OPEN":
             s["open"] = json.loads(e["data"])
+    # Connections that carried no HTTP message (a browser's spare connection) are listed too.
+    for p in packets:
+        if p.syn and not p.ack:
+            conn(int(p.stream))
     for c in tcp.values():
         c["client_name"] = names.get(c["eio_sid"])
-        sessions[c["eio_sid"]]["tcp_streams"].append(c["stream"])
+        if c["eio_sid"] is not None:
+            sessions[c["eio_sid"]]["tcp_streams"].append(c["stream"])
 
     # Socket.IO packets, attachments joined to their packet (they follow it, same session and direction).
     events, waiting = [], {}
@@ -774,9 +803,26 @@ def socketio_truth(capture, clog, slog):
         "requests": [{"method": i["method"], "uri": i["uri"], "body_length": len(i["body"]),
                       **({"body": i["body"].decode()} if i["method"] == "POST" else {})}
                      for i in http_items if "method" in i],
-        "responses": [{"status": i["status"], "body_length": len(i["body"]), **http_body_fields(i["body"])}
+        "responses": [{"status": i["status"], "body_length": len(i["body"]),
+                       **(static_body_fields(i["body"]) if requests[i["request_in"]][0]["kind"] == "static"
+                          else http_body_fields(i["body"]))}
                       for i in http_items if "status" in i],
     }
+    # The files the server logged as served ("http": "served") are the bodies on the wire.
+    for entry in slog:
+        if entry.get("http") != "served":
+            continue
+        got = [(req, item) for req, _, _ in requests.values() if req["kind"] == "static"
+               for item in http_items if item.get("request_in") == req["packet"]
+               and req["method"] == entry["method"] and req["uri"] == entry["path"]]
+        if len(got) != 1 or got[0][1]["status"] != entry["status"] \
+                or hashlib.sha256(got[0][1]["body"]).hexdigest() != entry["body_sha256"] \
+                or len(got[0][1]["body"]) != entry["body_length"]:
+            raise SystemExit(f"socketio-truth: server log: {entry['method']} {entry['path']} "
+                             f"({entry['body_length']} bytes) is not answered so on the wire")
+    served = sum(1 for entry in slog if entry.get("http") == "served")
+    if served != sum(1 for req, _, _ in requests.values() if req["kind"] == "static"):
+        raise SystemExit("socketio-truth: a request outside Engine.IO that the server did not log")
     messages = []
     for i in items:
         if i["kind"] != "ws":
