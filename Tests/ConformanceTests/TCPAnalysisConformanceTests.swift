@@ -15,7 +15,7 @@ import OsiscopeWire
 
     @Test func theDerivedCapturesAreThere() {
         let samples = ConformanceCaptures.all.filter { $0.contains("/Samples/") }.count
-        #expect(samples == 9)
+        #expect(samples == 10)
         #expect(DerivedCaptures.all.count == samples * DerivedCaptures.Change.allCases.count)
     }
 

@@ -8,7 +8,7 @@ import OsiscopeTestSupport
 /// place), ack id, connection and packets; every ack paired with its event; one session per
 /// Engine.IO sid however many connections carried it; the room broadcast as one.
 @Suite struct SocketIOSampleTests {
-    static let samples = ["socketio-polling", "socketio-websocket", "socketio-broadcast", "socketio-v3"]
+    static let samples = ["socketio-polling", "socketio-websocket", "socketio-broadcast", "socketio-v3", "socketio-browser"]
 
     typealias Object = [String: Any]
 

@@ -133,7 +133,7 @@ import OsiscopeTestSupport
     // MARK: every sample
 
     @Test func everySampleHasItsExpectedFile() {
-        #expect(Self.expectedSamples == ["http-keepalive", "socketio-broadcast", "socketio-polling", "socketio-upgrade",
+        #expect(Self.expectedSamples == ["http-keepalive", "socketio-broadcast", "socketio-browser", "socketio-polling", "socketio-upgrade",
                                          "socketio-v3", "socketio-websocket", "websocket-deflate", "websocket-ipv6",
                                          "websocket-plain"])
     }
