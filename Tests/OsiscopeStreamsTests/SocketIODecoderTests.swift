@@ -136,6 +136,31 @@ import Testing
         #expect(outcome.sessions.first?.ended == "close packet from client")
     }
 
+    /// Copies further from the group's first than the window start no chain: the third copy,
+    /// 70 ms after the first, is an event of its own, even after the first was let go.
+    @Test func aBroadcastWindowCountsFromTheFirstCopy() throws {
+        var c = C()
+        for index in 0..<4 {
+            c.open(index)
+            c.send(index, .client, C.upgradeRequest("/socket.io/?EIO=4&transport=websocket"))
+            c.send(index, .server, C.upgradeResponse)
+            c.send(index, .server, C.frame(.server, Self.open.replacingOccurrences(of: "S1", with: "B\(index)")))
+        }
+        c.wait(1)
+        c.send(0, .server, C.frame(.server, #"42["tick",1]"#))
+        c.wait(0.03)
+        c.send(1, .server, C.frame(.server, #"42["tick",1]"#))
+        c.wait(0.03)
+        c.send(3, .server, C.frame(.server, #"42["other"]"#)) // moves the clock past the first copy's window
+        c.wait(0.01)
+        c.send(2, .server, C.frame(.server, #"42["tick",1]"#))
+        for index in 0..<4 { c.close(index) }
+        let outcome = try Self.run(c)
+        let ticks = outcome.socketIO.filter { $0.event == "tick" }
+        #expect(ticks.map { $0.broadcast?.id } == [1, 1, nil])
+        #expect(ticks.first?.broadcast?.copies == 2)
+    }
+
     /// A crafted attachment count is not waited for; a long v3 payload of tiny packets is split
     /// in one pass.
     @Test func hostileCountsStayBounded() throws {

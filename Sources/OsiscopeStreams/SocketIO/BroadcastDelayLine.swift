@@ -36,14 +36,24 @@ struct BroadcastDelayLine<Item> {
         var message = message
         let sequence = base + entries.count
         if let key {
+            // A copy joins a group while the group's first copy is held and at most `window`
+            // before it, so that every copy shown carries the whole group.
             let earlier = candidates[key, default: []].first { other in
-                let held = entry(other)
-                return held.owner != owner && message.timestamp.seconds(since: held.message.timestamp) <= window
+                let members = group(of: other) ?? [other]
+                guard let first = members.first, first >= base + start,
+                      !members.contains(where: { entry($0).owner == owner }) else { return false }
+                return message.timestamp.seconds(since: entry(first).message.timestamp) <= window
             }
             if let earlier { join(&message, sequence, with: earlier) }
             candidates[key, default: []].append(sequence)
         }
         entries.append(Entry(message: message, item: item, key: key, owner: owner))
+    }
+
+    /// The sequence numbers of the group a held message belongs to.
+    private func group(of sequence: Int) -> [Int]? {
+        guard case .socketIO(let io) = entry(sequence).message.content, let id = io.broadcast?.id else { return nil }
+        return groups[id]
     }
 
     private mutating func join(_ message: inout ApplicationMessage, _ sequence: Int, with earlier: Int) {
