@@ -2,14 +2,28 @@ import OsiscopeCapture
 
 /// Holds messages in order behind a possible broadcast copy until its window has passed, so
 /// that every copy can carry the group before the first is shown; finds the copies: the same
-/// server event (by key) to different sessions (owners) within `window` seconds.
-/// Adding and releasing cost the same however many messages are held.
+/// server event (by key) to different sessions (owners) within `window` seconds of the first.
+/// Every step costs the same however many messages are held and however big the room.
 struct BroadcastDelayLine<Item> {
-    struct Entry {
+    private struct Entry {
         var message: ApplicationMessage
         var item: Item
-        var key: String?
-        var owner: String
+        var isCandidate: Bool
+        /// The copy group it belongs to, and its place there.
+        var cluster: Int?
+        var place = 0
+    }
+
+    /// Copies of one event: open to new copies while its first copy is held.
+    private struct Cluster {
+        var key: String
+        var first: Int
+        var firstTime: Timestamp
+        var owners: Set<String>
+        var streams: [Int]
+        /// Given when a second copy joins.
+        var id: Int?
+        var released = 0
     }
 
     let window: Double
@@ -17,10 +31,10 @@ struct BroadcastDelayLine<Item> {
     /// Sequence number of `entries[0]`, and the first entry not yet released.
     private var base = 0
     private var start = 0
-    /// Held candidates by key, as sequence numbers in order.
-    private var candidates: [String: [Int]] = [:]
-    /// Broadcast groups whose copies are still held: id → sequence numbers.
-    private var groups: [Int: [Int]] = [:]
+    private var clusters: [Int: Cluster] = [:]
+    /// The clusters still open to copies, by key, oldest first.
+    private var open: [String: [Int]] = [:]
+    private var nextCluster = 0
     private var nextBroadcast = 1
 
     init(window: Double) {
@@ -29,74 +43,54 @@ struct BroadcastDelayLine<Item> {
 
     var isEmpty: Bool { start == entries.count }
 
-    private func entry(_ sequence: Int) -> Entry { entries[sequence - base] }
-
-    /// `message` was a candidate (key non-nil): it may join an earlier held copy's group.
+    /// `key` is set when the message may be one copy of a broadcast.
     mutating func add(_ message: ApplicationMessage, _ item: Item, key: String?, owner: String) {
-        var message = message
-        let sequence = base + entries.count
+        var entry = Entry(message: message, item: item, isCandidate: key != nil)
         if let key {
-            // A copy joins a group while the group's first copy is held and at most `window`
-            // before it, so that every copy shown carries the whole group.
-            let earlier = candidates[key, default: []].first { other in
-                let members = group(of: other) ?? [other]
-                guard let first = members.first, first >= base + start,
-                      !members.contains(where: { entry($0).owner == owner }) else { return false }
-                return message.timestamp.seconds(since: entry(first).message.timestamp) <= window
+            let joined = open[key]?.first { serial in
+                guard let cluster = clusters[serial] else { return false }
+                return !cluster.owners.contains(owner) && message.timestamp.seconds(since: cluster.firstTime) <= window
             }
-            if let earlier { join(&message, sequence, with: earlier) }
-            candidates[key, default: []].append(sequence)
-        }
-        entries.append(Entry(message: message, item: item, key: key, owner: owner))
-    }
-
-    /// The sequence numbers of the group a held message belongs to.
-    private func group(of sequence: Int) -> [Int]? {
-        guard case .socketIO(let io) = entry(sequence).message.content, let id = io.broadcast?.id else { return nil }
-        return groups[id]
-    }
-
-    private mutating func join(_ message: inout ApplicationMessage, _ sequence: Int, with earlier: Int) {
-        let group: Int
-        if case .socketIO(let held) = entry(earlier).message.content, let broadcast = held.broadcast {
-            group = broadcast.id
-        } else {
-            group = nextBroadcast
-            nextBroadcast += 1
-        }
-        let members = (groups[group] ?? [earlier]) + [sequence]
-        groups[group] = members
-        let streams = members.dropLast().map { entry($0).message.stream } + [message.stream]
-        for (place, member) in members.enumerated() {
-            let broadcast = Broadcast(id: group, copies: members.count, index: place, streams: streams)
-            if member == sequence {
-                set(broadcast, on: &message)
+            if let serial = joined, var cluster = clusters[serial] {
+                if cluster.id == nil {
+                    cluster.id = nextBroadcast
+                    nextBroadcast += 1
+                }
+                entry.cluster = serial
+                entry.place = cluster.streams.count
+                cluster.owners.insert(owner)
+                cluster.streams.append(message.stream)
+                clusters[serial] = cluster
             } else {
-                set(broadcast, on: &entries[member - base].message)
+                let serial = nextCluster
+                nextCluster += 1
+                clusters[serial] = Cluster(key: key, first: base + entries.count, firstTime: message.timestamp, owners: [owner],
+                                           streams: [message.stream])
+                open[key, default: []].append(serial)
+                entry.cluster = serial
             }
         }
-    }
-
-    private func set(_ broadcast: Broadcast, on message: inout ApplicationMessage) {
-        guard case .socketIO(var io) = message.content else { return }
-        io.broadcast = broadcast
-        message.content = .socketIO(io)
+        entries.append(entry)
     }
 
     /// Gives out, in order, the held messages that can no longer gain a copy (all of them at the end).
     mutating func release(at clock: Timestamp?, all: Bool, _ emit: (ApplicationMessage, Item) -> Void) {
         while start < entries.count {
-            let next = entries[start]
-            if !all, next.key != nil, let clock, clock.seconds(since: next.message.timestamp) <= window { break }
             let sequence = base + start
-            if let key = next.key {
-                candidates[key]?.removeFirst()
-                if candidates[key]?.isEmpty == true { candidates[key] = nil }
+            if !all, entries[start].isCandidate, let serial = entries[start].cluster, let cluster = clusters[serial],
+               cluster.first == sequence, let clock, clock.seconds(since: cluster.firstTime) <= window { break }
+            var message = entries[start].message
+            if let serial = entries[start].cluster, var cluster = clusters[serial] {
+                if cluster.first == sequence { close(serial, cluster.key) }
+                if let id = cluster.id, case .socketIO(var io) = message.content {
+                    io.broadcast = Broadcast(id: id, copies: cluster.streams.count, index: entries[start].place,
+                                             streams: cluster.streams)
+                    message.content = .socketIO(io)
+                }
+                cluster.released += 1
+                clusters[serial] = cluster.released == cluster.streams.count ? nil : cluster
             }
-            if case .socketIO(let io) = next.message.content, let id = io.broadcast?.id, groups[id]?.last == sequence {
-                groups[id] = nil
-            }
-            emit(next.message, next.item)
+            emit(message, entries[start].item)
             start += 1
         }
         // Released entries are dropped in batches, so that each costs O(1) on average.
@@ -105,5 +99,11 @@ struct BroadcastDelayLine<Item> {
             base += start
             start = 0
         }
+    }
+
+    /// The cluster's first copy goes out: no copy may join it any more.
+    private mutating func close(_ serial: Int, _ key: String) {
+        open[key]?.removeAll { $0 == serial }
+        if open[key]?.isEmpty == true { open[key] = nil }
     }
 }
