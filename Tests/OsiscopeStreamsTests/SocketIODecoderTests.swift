@@ -161,6 +161,40 @@ import Testing
         #expect(ticks.first?.broadcast?.copies == 2)
     }
 
+    /// Thousands of copies flowing through the delay line (its batches of released entries
+    /// dropped along the way): each comes out once, in order, and every group spans at most the
+    /// window from its first copy, with its size on each copy.
+    @Test func manyCopiesThroughTheDelayLine() throws {
+        let recording = try PipelineRecording.record(try SampleStreams.packets("socketio-broadcast.pcapng"))
+        let announce = try #require(recording.messages.first { message in
+            if case .socketIO(let io) = message.content { io.event == "announce" } else { false }
+        })
+        var line = BroadcastDelayLine<Int>(window: 0.05)
+        var out: [ApplicationMessage] = []
+        var order: [Int] = []
+        for index in 0..<3000 {
+            var copy = announce
+            copy.stream = index
+            copy.timestamp = Timestamp(seconds: 1000, nanoseconds: UInt32(index) * 100_000)
+            line.add(copy, index, key: "announce", owner: "s\(index % 7)")
+            line.release(at: copy.timestamp, all: false) { message, index in out.append(message); order.append(index) }
+        }
+        line.release(at: nil, all: true) { message, index in out.append(message); order.append(index) }
+        #expect(order == Array(0..<3000))
+        let broadcasts = out.compactMap { message -> Broadcast? in
+            if case .socketIO(let io) = message.content { io.broadcast } else { nil }
+        }
+        #expect(broadcasts.count == 3000)
+        let groups = Dictionary(grouping: zip(out, broadcasts), by: { $0.1.id })
+        for (_, members) in groups {
+            let times = members.map(\.0.timestamp)
+            #expect(times.last!.seconds(since: times.first!) <= 0.05)
+            #expect(members.allSatisfy { $0.1.copies == members.count && $0.1.streams == members.map(\.0.stream) })
+            #expect(members.map(\.1.index) == Array(0..<members.count))
+            #expect(members.count <= 7) // one copy per session
+        }
+    }
+
     /// A crafted attachment count is not waited for; a long v3 payload of tiny packets is split
     /// in one pass.
     @Test func hostileCountsStayBounded() throws {
