@@ -85,7 +85,7 @@ struct Follow: ParsableCommand {
         let out = run.makeOutput()
         let list = MessageList(style: output.style, width: terminalWidth())
         var seen = false
-        let damage = SessionFlow<Never>.run(run, prepare: { _ in nil }) { item in
+        let damage = SessionFlow.run(run) { item in
             guard item.message.session == sid, !MessageList.repeatsAnotherLine(item.message) else { return }
             out.writeLine(list.line(item.message, since: run.pipeline.firstTimestamp ?? item.message.timestamp))
             seen = true

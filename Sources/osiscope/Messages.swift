@@ -60,15 +60,14 @@ struct Messages: ParsableCommand {
         }
         let damage: CaptureError?
         if json {
-            // Rendered on the decoding threads, unless the session stage may still change it.
-            damage = SessionFlow<Rendered>.run(run, prepare: { message in
-                guard shown(message) else { return nil }
-                let late = message.protocolName == "engine.io" || message.protocolName == "socket.io"
-                return late ? nil : Rendered(bytes: MessageJSON.encodedBytes(message, includeBodies: bodies), session: message.session)
+            // Rendered on the decoding threads, and again when the session stage changed the message.
+            damage = SessionFlow.run(run, prepare: { message in
+                guard shown(message), message.protocolName != "socket.io" else { return nil }
+                return MessageJSON.encodedBytes(message, includeBodies: bodies)
             }) { item in
                 guard shown(item.message) else { return }
-                if let rendered = item.extra, rendered.session == item.message.session {
-                    out.writeLine(rendered.bytes)
+                if let prepared = item.prepared, !item.changed {
+                    out.writeLine(prepared)
                 } else {
                     out.writeLine(MessageJSON.encodedBytes(item.message, includeBodies: bodies))
                 }
@@ -77,7 +76,7 @@ struct Messages: ParsableCommand {
             var list = MessageList(style: output.style, width: terminalWidth())
             if full { list.textLimit = Int.max }
             var clock = TimeColumn(time.timeFormat)
-            damage = SessionFlow<Never>.run(run, prepare: { _ in nil }) { item in
+            damage = SessionFlow.run(run) { item in
                 let message = item.message
                 guard shown(message) else { return }
                 if MessageList.repeatsAnotherLine(message, engineIOAskedFor: protocols?.contains("engine.io") == true) { return }
@@ -102,9 +101,4 @@ struct Messages: ParsableCommand {
 
     static let protocolNames: Set<String> = ["http", "websocket", "engine.io", "socket.io", "tcp"]
 
-    /// A message rendered on a decoding thread, and the session it had then.
-    struct Rendered: Sendable {
-        var bytes: [UInt8]
-        var session: String?
-    }
 }

@@ -3,21 +3,21 @@ import OsiscopeStreams
 import OsiscopeViews
 
 /// Completed messages as the commands show them: through the session stage (acks, heartbeats,
-/// broadcasts across connections), in completion order. `Extra` is what the decoding threads
-/// made of a message beforehand.
-struct SessionFlow<Extra: Sendable> {
+/// broadcasts across connections), in completion order, each with what the decoding threads
+/// made of it beforehand (`prepare`).
+enum SessionFlow {
     enum Step: Sendable {
-        case message(ApplicationMessage, Extra?)
+        case message(ApplicationMessage, [UInt8]?)
         case opened(Int, String)
         case closed(Int)
     }
 
-    /// Decodes the capture (opened with `.messages` and `.connections` events) and calls `body` with each message and its extra, in order; `ended`
-    /// gets each session as it ends.
-    static func run(_ capture: CaptureRun, prepare: @escaping @Sendable (ApplicationMessage) -> Extra?,
+    /// Decodes the capture (opened with `.messages` and `.connections` events) and calls `body`
+    /// with each message in order; `ended` gets each session as it ends.
+    static func run(_ capture: CaptureRun, prepare: @escaping @Sendable (ApplicationMessage) -> [UInt8]? = { _ in nil },
                     ended: (SessionSummary) -> Void = { _ in },
-                    _ body: (SessionStage<Extra?>.Item) -> Void) -> CaptureError? {
-        var stage = SessionStage<Extra?>()
+                    _ body: (SessionStage.Item) -> Void) -> CaptureError? {
+        var stage = SessionStage()
         var clients = ClientAddresses()
         func report() {
             for var summary in stage.takeEnded() {
@@ -34,8 +34,8 @@ struct SessionFlow<Extra: Sendable> {
             }
         }) { step in
             switch step {
-            case .message(let message, let extra):
-                stage.take(message, extra, emit: body)
+            case .message(let message, let prepared):
+                stage.take(message, prepared: prepared, emit: body)
                 report()
             case .opened(let stream, let client): clients.opened(stream, client)
             case .closed(let stream): clients.closed(stream)

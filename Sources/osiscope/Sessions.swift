@@ -32,7 +32,7 @@ struct Sessions: ParsableCommand {
         let out = run.makeOutput()
         let view = SessionView(style: output.style, width: terminalWidth())
         var count = 0
-        let damage = SessionFlow<Never>.run(run, prepare: { _ in nil }, ended: { session in
+        let damage = SessionFlow.run(run, ended: { session in
             if json {
                 out.writeLine(SessionView.json(session))
             } else {

@@ -30,9 +30,9 @@ import Testing
 
     static func run(_ connections: SyntheticConnections) throws -> Outcome {
         let recording = try PipelineRecording.record(connections.captured)
-        var stage = SessionStage<Int>()
+        var stage = SessionStage()
         var messages: [ApplicationMessage] = []
-        for message in recording.messages { stage.take(message, 0) { messages.append($0.message) } }
+        for message in recording.messages { stage.take(message) { messages.append($0.message) } }
         stage.finish { messages.append($0.message) }
         return Outcome(messages: messages, sessions: stage.takeEnded(), recording: recording)
     }
@@ -169,18 +169,19 @@ import Testing
         let announce = try #require(recording.messages.first { message in
             if case .socketIO(let io) = message.content { io.event == "announce" } else { false }
         })
-        var line = BroadcastDelayLine<Int>(window: 0.05)
-        var out: [ApplicationMessage] = []
-        var order: [Int] = []
+        var line = BroadcastDelayLine<SessionStage.Item>(window: 0.05)
+        var released: [SessionStage.Item] = []
         for index in 0..<3000 {
             var copy = announce
             copy.stream = index
             copy.timestamp = Timestamp(seconds: 1000, nanoseconds: UInt32(index) * 100_000)
-            line.add(copy, index, key: "announce", owner: "s\(index % 7)")
-            line.release(at: copy.timestamp, all: false) { message, index in out.append(message); order.append(index) }
+            line.add(SessionStage.Item(message: copy, prepared: nil, changed: false), at: copy.timestamp, stream: index,
+                     key: "announce", owner: "s\(index % 7)")
+            line.release(at: copy.timestamp, all: false, into: &released)
         }
-        line.release(at: nil, all: true) { message, index in out.append(message); order.append(index) }
-        #expect(order == Array(0..<3000))
+        line.release(at: nil, all: true, into: &released)
+        let out = released.map(\.message)
+        #expect(out.map(\.stream) == Array(0..<3000))
         let broadcasts = out.compactMap { message -> Broadcast? in
             if case .socketIO(let io) = message.content { io.broadcast } else { nil }
         }

@@ -63,9 +63,9 @@ import OsiscopeTestSupport
 @Suite struct SessionViewsGoldenTests {
     static func staged(_ sample: String) throws -> (messages: [ApplicationMessage], sessions: [SessionSummary], start: Timestamp) {
         let recording = try PipelineRecording.record(path: GoldenFile.samples.appendingPathComponent(sample).path)
-        var stage = SessionStage<Int>()
+        var stage = SessionStage()
         var messages: [ApplicationMessage] = []
-        for message in recording.messages { stage.take(message, 0) { messages.append($0.message) } }
+        for message in recording.messages { stage.take(message) { messages.append($0.message) } }
         stage.finish { messages.append($0.message) }
         return (messages, stage.takeEnded(), try #require(recording.start))
     }

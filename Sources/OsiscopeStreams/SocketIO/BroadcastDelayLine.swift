@@ -4,10 +4,10 @@ import OsiscopeCapture
 /// that every copy can carry the group before the first is shown; finds the copies: the same
 /// server event (by key) to different sessions (owners) within `window` seconds of the first.
 /// Every step costs the same however many messages are held and however big the room.
-struct BroadcastDelayLine<Item> {
+struct BroadcastDelayLine<Item: BroadcastCarrying> {
     private struct Entry {
-        var message: ApplicationMessage
         var item: Item
+        var time: Timestamp
         var isCandidate: Bool
         /// The copy group it belongs to, and its place there.
         var cluster: Int?
@@ -44,12 +44,12 @@ struct BroadcastDelayLine<Item> {
     var isEmpty: Bool { start == entries.count }
 
     /// `key` is set when the message may be one copy of a broadcast.
-    mutating func add(_ message: ApplicationMessage, _ item: Item, key: String?, owner: String) {
-        var entry = Entry(message: message, item: item, isCandidate: key != nil)
+    mutating func add(_ item: Item, at time: Timestamp, stream: Int, key: String?, owner: String) {
+        var entry = Entry(item: item, time: time, isCandidate: key != nil)
         if let key {
             let joined = open[key]?.first { serial in
                 guard let cluster = clusters[serial] else { return false }
-                return !cluster.owners.contains(owner) && message.timestamp.seconds(since: cluster.firstTime) <= window
+                return !cluster.owners.contains(owner) && time.seconds(since: cluster.firstTime) <= window
             }
             if let serial = joined, var cluster = clusters[serial] {
                 if cluster.id == nil {
@@ -59,13 +59,13 @@ struct BroadcastDelayLine<Item> {
                 entry.cluster = serial
                 entry.place = cluster.streams.count
                 cluster.owners.insert(owner)
-                cluster.streams.append(message.stream)
+                cluster.streams.append(stream)
                 clusters[serial] = cluster
             } else {
                 let serial = nextCluster
                 nextCluster += 1
-                clusters[serial] = Cluster(key: key, first: base + entries.count, firstTime: message.timestamp, owners: [owner],
-                                           streams: [message.stream])
+                clusters[serial] = Cluster(key: key, first: base + entries.count, firstTime: time, owners: [owner],
+                                           streams: [stream])
                 open[key, default: []].append(serial)
                 entry.cluster = serial
             }
@@ -74,23 +74,21 @@ struct BroadcastDelayLine<Item> {
     }
 
     /// Gives out, in order, the held messages that can no longer gain a copy (all of them at the end).
-    mutating func release(at clock: Timestamp?, all: Bool, _ emit: (ApplicationMessage, Item) -> Void) {
+    mutating func release(at clock: Timestamp?, all: Bool, into out: inout [Item]) {
         while start < entries.count {
             let sequence = base + start
             if !all, entries[start].isCandidate, let serial = entries[start].cluster, let cluster = clusters[serial],
                cluster.first == sequence, let clock, clock.seconds(since: cluster.firstTime) <= window { break }
-            var message = entries[start].message
+            var item = entries[start].item
             if let serial = entries[start].cluster, var cluster = clusters[serial] {
                 if cluster.first == sequence { close(serial, cluster.key) }
-                if let id = cluster.id, case .socketIO(var io) = message.content {
-                    io.broadcast = Broadcast(id: id, copies: cluster.streams.count, index: entries[start].place,
-                                             streams: cluster.streams)
-                    message.content = .socketIO(io)
+                if let id = cluster.id {
+                    item.set(Broadcast(id: id, copies: cluster.streams.count, index: entries[start].place, streams: cluster.streams))
                 }
                 cluster.released += 1
                 clusters[serial] = cluster.released == cluster.streams.count ? nil : cluster
             }
-            emit(message, entries[start].item)
+            out.append(item)
             start += 1
         }
         // Released entries are dropped in batches, so that each costs O(1) on average.
@@ -105,5 +103,19 @@ struct BroadcastDelayLine<Item> {
     private mutating func close(_ serial: Int, _ key: String) {
         open[key]?.removeAll { $0 == serial }
         if open[key]?.isEmpty == true { open[key] = nil }
+    }
+}
+
+/// What the delay line holds: something that can be told it is a copy of a broadcast.
+protocol BroadcastCarrying {
+    mutating func set(_ broadcast: Broadcast)
+}
+
+extension SessionStage.Item: BroadcastCarrying {
+    mutating func set(_ broadcast: Broadcast) {
+        guard case .socketIO(var io) = message.content else { return }
+        io.broadcast = broadcast
+        message.content = .socketIO(io)
+        changed = true
     }
 }

@@ -8,11 +8,15 @@ import OsiscopeWire
 /// possible broadcast holds the messages after it for `broadcastWindow` seconds of capture time
 /// (see `BroadcastDelayLine`).
 ///
-/// `Extra` travels with each message unchanged (a rendering made elsewhere).
-public struct SessionStage<Extra> {
+/// A message may come with bytes already made of it elsewhere (its JSON, rendered on a decoding
+/// thread); `changed` says when the stage changed the message so that they are stale.
+public struct SessionStage {
     public struct Item {
         public var message: ApplicationMessage
-        public var extra: Extra
+        public var prepared: [UInt8]?
+        /// The stage gave the message a session or annotated it (acks, heartbeats, socket ids,
+        /// a broadcast): what was made of it before is stale.
+        public var changed: Bool
     }
 
     /// Copies of one server event further apart than this are separate sends.
@@ -23,7 +27,9 @@ public struct SessionStage<Extra> {
     private var sessions: [String: SessionState] = [:]
     /// WebSocket connections that carry a session, for their close frames.
     private var webSocketSessions: [Int: String] = [:]
-    private var held = BroadcastDelayLine<Extra>(window: broadcastWindow)
+    private var held = BroadcastDelayLine<Item>(window: broadcastWindow)
+    /// Reused for each release, so that releasing allocates nothing.
+    private var released: [Item] = []
     private var clock: Timestamp?
     private var lastSweep: Timestamp?
     private var ended: [SessionSummary] = []
@@ -31,14 +37,16 @@ public struct SessionStage<Extra> {
     public init() {}
 
     /// The next message in completion order; `emit` gets every message now ready, in order.
-    public mutating func take(_ message: ApplicationMessage, _ extra: Extra, emit: (Item) -> Void) {
+    public mutating func take(_ message: ApplicationMessage, prepared: [UInt8]? = nil, emit: (Item) -> Void) {
         var message = message
-        annotate(&message)
+        let changed = annotate(&message)
         let key = broadcastKey(message)
+        let item = Item(message: message, prepared: prepared, changed: changed)
         if held.isEmpty && key == nil {
-            emit(Item(message: message, extra: extra))
+            emit(item)
         } else {
-            held.add(message, extra, key: key, owner: message.session.map { "s" + $0 } ?? "c\(message.stream)")
+            held.add(item, at: message.timestamp, stream: message.stream, key: key,
+                     owner: message.session.map { "s" + $0 } ?? "c\(message.stream)")
         }
         advance(to: message.timestamp, emit: emit)
     }
@@ -58,7 +66,6 @@ public struct SessionStage<Extra> {
     public mutating func finish(emit: (Item) -> Void) {
         release(emit, all: true)
         for state in sessions.values.sorted(by: { $0.summary.first < $1.summary.first }) {
-            var state = state
             ended.append(state.close(endedBy: "capture ended"))
         }
         sessions = [:]
@@ -71,39 +78,55 @@ public struct SessionStage<Extra> {
         return ended
     }
 
-    private mutating func annotate(_ message: inout ApplicationMessage) {
+    /// True when the message changed: a Socket.IO packet of a session (its socket id, acks), an
+    /// Engine.IO packet given a heartbeat time or a diagnostic, a WebSocket message given the
+    /// session of its connection.
+    private mutating func annotate(_ message: inout ApplicationMessage) -> Bool {
         let time = message.timestamp
         switch message.content {
         case .engineIO(var engine):
-            guard let sid = message.session ?? engine.sid else { return }
+            guard let sid = message.session ?? engine.sid else { return false }
+            let before = engine.diagnostics.count
             update(sid, engine.version, engine.transport, message) { $0.note(&engine, message) }
             if engine.transport == .websocket { webSocketSessions[message.stream] = sid }
+            let changed = engine.diagnostics.count != before || engine.sinceHeartbeat != nil || message.session == nil
+            message.session = sid
             message.content = .engineIO(engine)
+            return changed
         case .socketIO(var io):
-            guard let sid = message.session else { return }
+            guard let sid = message.session else { return false }
             update(sid, io.engineVersion, io.transport, message) { $0.note(&io, message) }
             message.content = .socketIO(io)
+            return true
         case .websocket(let websocket):
-            guard let sid = message.session ?? webSocketSessions[message.stream] else { return }
+            let tagged = message.session
+            guard let sid = tagged ?? webSocketSessions[message.stream] else { return false }
             message.session = sid
             if websocket.opcode == .close, sessions[sid]?.summary.ended == nil {
                 sessions[sid]?.summary.ended = "websocket closed by \(message.direction.rawValue)"
             }
             sessions[sid]?.lastActivity = time
+            return tagged == nil
         case .http:
-            guard let sid = message.session, sessions[sid] != nil else { return }
+            guard let sid = message.session, sessions[sid] != nil else { return false }
             sessions[sid]?.used(.polling, stream: message.stream, at: time)
+            return false
         default:
-            return
+            return false
         }
     }
 
     private mutating func update(_ sid: String, _ version: EngineIOVersion, _ transport: EngineIOTransport,
-                                 _ message: ApplicationMessage, _ change: (inout SessionState) -> Void) {
-        var state = sessions.removeValue(forKey: sid) ?? SessionState(sid: sid, version: version, at: message.startTimestamp)
+                                 _ message: ApplicationMessage, _ change: (SessionState) -> Void) {
+        let state: SessionState
+        if let known = sessions[sid] {
+            state = known
+        } else {
+            state = SessionState(sid: sid, version: version, at: message.startTimestamp)
+            sessions[sid] = state
+        }
         state.used(transport, stream: message.stream, at: message.timestamp)
-        change(&state)
-        sessions[sid] = state
+        change(state)
         if sessions.count > maximumSessions, let idlest = sessions.min(by: { $0.value.lastActivity < $1.value.lastActivity }) {
             retire(idlest.key, "forgotten: more than \(maximumSessions) sessions at once")
         }
@@ -118,8 +141,8 @@ public struct SessionStage<Extra> {
 
     private mutating func release(_ emit: (Item) -> Void, all: Bool) {
         guard !held.isEmpty else { return }
-        var released: [Item] = []
-        held.release(at: clock, all: all) { message, extra in released.append(Item(message: message, extra: extra)) }
+        released.removeAll(keepingCapacity: true)
+        held.release(at: clock, all: all, into: &released)
         for item in released {
             if case .socketIO(let io) = item.message.content, let broadcast = io.broadcast, let sid = item.message.session {
                 sessions[sid]?.summary.add(broadcast)
@@ -139,7 +162,7 @@ public struct SessionStage<Extra> {
     }
 
     private mutating func retire(_ sid: String, _ reason: String) {
-        guard var state = sessions.removeValue(forKey: sid) else { return }
+        guard let state = sessions.removeValue(forKey: sid) else { return }
         for stream in state.summary.streams where webSocketSessions[stream] == sid { webSocketSessions[stream] = nil }
         ended.append(state.close(endedBy: reason))
     }

@@ -1,8 +1,9 @@
 import OsiscopeCapture
 import OsiscopeWire
 
-/// What the session stage remembers of one session while it lasts.
-struct SessionState {
+/// What the session stage remembers of one session while it lasts. A class: it is changed by
+/// every packet of the session, in place.
+final class SessionState {
     var summary: SessionSummary
     /// Events waiting for their ack: namespace, asker and id → the event's packet and time.
     var waitingAcks: [AckKey: (packet: Int, time: Timestamp)] = [:]
@@ -43,14 +44,14 @@ struct SessionState {
         return Double(interval + timeout) / 1000 + 5
     }
 
-    mutating func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
+    func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
         let isNew = streamsUsed.count < 4 * SessionSummary.listLimit
             && streamsUsed.insert(TransportStream(transport: transport, stream: stream)).inserted
         summary.used(transport, stream: stream, isNew: isNew, at: time)
         lastActivity = time
     }
 
-    mutating func note(_ message: inout EngineIOMessage, _ carried: ApplicationMessage) {
+    func note(_ message: inout EngineIOMessage, _ carried: ApplicationMessage) {
         let time = carried.timestamp
         if let handshake = message.handshake { summary.handshake = handshake }
         if closed {
@@ -91,7 +92,7 @@ struct SessionState {
         }
     }
 
-    mutating func note(_ message: inout SocketIOMessage, _ carried: ApplicationMessage) {
+    func note(_ message: inout SocketIOMessage, _ carried: ApplicationMessage) {
         let packet = message.packet
         let namespace = packet.namespace
         if !summary.namespaces.contains(namespace) && summary.namespaces.count < SessionSummary.listLimit {
@@ -144,7 +145,7 @@ struct SessionState {
     }
 
     /// The session is over: what is still open counts as unanswered.
-    mutating func close(endedBy reason: String) -> SessionSummary {
+    func close(endedBy reason: String) -> SessionSummary {
         summary.unansweredAcks += waitingAcks.count
         if openPing != nil { summary.missedHeartbeats += 1 }
         if summary.ended == nil { summary.ended = reason }
