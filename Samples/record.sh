@@ -51,7 +51,8 @@ REQS=$PEERS/requirements.txt
 REQS_V3=$PEERS/requirements-v3.txt
 NS=osiscope-rec
 ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade
-     socketio-polling socketio-websocket socketio-broadcast socketio-v3 socketio-browser)
+     socketio-polling socketio-websocket socketio-broadcast socketio-v3 socketio-browser
+     update-reload update-short-polling update-long-polling update-websocket)
 declare -A FILE=(
     [http-keepalive]=http-keepalive.pcap
     [websocket-plain]=websocket-plain.pcapng
@@ -63,6 +64,10 @@ declare -A FILE=(
     [socketio-broadcast]=socketio-broadcast.pcapng
     [socketio-v3]=socketio-v3.pcapng
     [socketio-browser]=socketio-browser.pcapng
+    [update-reload]=update-reload.pcapng
+    [update-short-polling]=update-short-polling.pcapng
+    [update-long-polling]=update-long-polling.pcapng
+    [update-websocket]=update-websocket.pcapng
 )
 # socketio-browser's socket.io client script: nicegui/static/socket.io.min.js of this
 # nicegui wheel, which must have this sha256 (the script's header: "Socket.IO v4.8.1").
@@ -591,6 +596,31 @@ cross-checked against the server's log and the page's console log (session ids a
         "the page's Socket.IO packets are not CONNECT, EVENT, ACK, BINARY_EVENT and DISCONNECT"
     require socketio-browser 'd["heartbeat_count"] >= 2' "fewer than two heartbeats"
 }
+
+# The four update-* samples (peers/updates_server.py and peers/updates_client.py): the same
+# five updates, one every 200 ms, delivered by page reloads, short polling, long polling and
+# a WebSocket. The expected file is made from the capture (tshark) and checked against both
+# peers' logs by verify.py updates-expected.
+# rec_updates NAME MODE PORT [CLIENT-PORT]
+rec_updates() {
+    local name=$1 mode=$2 port=$3 cport=${4:-0}
+    new_namespace
+    start_capture dumpcap "$TMP/$name.pcapng" -i lo
+    start_server updates "$port" "$PY" "$PEERS/updates_server.py" --port "$port" --log "$TMP/updates-server.json"
+    run_client "$PY" "$PEERS/updates_client.py" --url "http://127.0.0.1:$port" --mode "$mode" \
+        --local-port "$cport" --log "$TMP/updates-client.json"
+    stop_server
+    stop_capture
+    "$PY" "$HERE/verify.py" updates-expected "$TMP/$name.pcapng" "$TMP/updates-client.json" \
+        "$TMP/updates-server.json" "$mode" >"$TMP/$name.expected.json" \
+        || die "$name: the capture and the peers' logs do not agree"
+}
+
+# reload: a new TCP connection per page (client ports chosen by the kernel).
+rec_update_reload() { rec_updates update-reload reload 8090; }
+rec_update_short_polling() { rec_updates update-short-polling short 8091 40010; }
+rec_update_long_polling() { rec_updates update-long-polling long 8092 40011; }
+rec_update_websocket() { rec_updates update-websocket ws 8093 40012; }
 
 # ---------------------------------------------------------------- main
 

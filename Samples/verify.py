@@ -19,6 +19,17 @@
       exits 1 when a file's "capture" is missing or differs from the capture.
       The schema is described in Samples/README.md ("The capture key").
 
+  verify.py updates-expected CAPTURE CLIENT_LOG SERVER_LOG MODE
+      Prints the expected.json of update-reload, update-short-polling,
+      update-long-polling and update-websocket (MODE reload, short, long, ws;
+      without "capture"): the five updates with the packets that carried them,
+      the HTTP requests and responses or WebSocket messages, the TCP
+      connections and totals per direction (packets, frame.len bytes, TCP
+      payload, HTTP head and body bytes, WebSocket frame header and payload
+      bytes), all from tshark, and checked against the logs of
+      peers/updates_server.py and peers/updates_client.py. `check`
+      recomputes all of it from the capture and compares.
+
   verify.py socketio-expected CAPTURE CLIENT_LOG SERVER_LOG
       Prints the expected.json of the Socket.IO sample. python-socketio puts
       random session ids in its messages, so the WebSocket message list comes
@@ -301,6 +312,10 @@ def check(capture, expected_path):
         errs, n = compare_http(packets, expected)
         errors += errs
         summary += f", {n} HTTP requests"
+    if "updates" in expected:
+        errs, n = check_updates(capture, expected)
+        errors += errs
+        summary += f", {n} updates"
     if "events" in expected and "protocol" in expected:
         errs, n = check_socketio(capture, expected)
         errors += errs
@@ -1195,6 +1210,190 @@ def capture_facts_command(args):
     return status
 
 
+# ---------------------------------------------------------------- update-* samples
+
+UPDATE_MODES = {"reload": "/page", "short": "/poll", "long": "/long", "ws": "/ws"}
+UPDATE_DESCRIPTIONS = {
+    "reload": "Five updates delivered by reloading a whole HTML page (GET /page every 200 ms, "
+              "a new TCP connection per request, Connection: close)",
+    "short": "Five updates delivered by short polling (GET /poll every 100 ms on one kept-alive "
+             "connection, the latest update as JSON, often unchanged)",
+    "long": "Five updates delivered by long polling (GET /long?after=N on one kept-alive connection, "
+            "held by the server until update N+1 exists)",
+    "ws": "Five updates pushed as WebSocket text messages on one connection (/ws), closed 1000 by the client",
+}
+
+
+def updates_from_capture(capture, mode):
+    """What the update-* expected files hold besides "description" and "capture", from the
+    capture alone (tshark): updates with the packets that carried them, HTTP requests and
+    responses or WebSocket messages, TCP connections, totals per direction."""
+    packets = [Packet(pk) for pk in pdml(capture)]
+    server_port = server_port_of(packets)
+    sides = ("client", "server")
+    side = lambda p: "server" if p.srcport == server_port else "client"
+    totals = {k: {"client": 0, "server": 0} for k in
+              ("packets", "frame_bytes", "tcp_payload_bytes", "http_head_bytes", "http_body_bytes",
+               "websocket_header_bytes", "websocket_payload_bytes")}
+    conns = {}
+    requests, responses = [], []
+    for p in packets:
+        d = side(p)
+        totals["packets"][d] += 1
+        totals["frame_bytes"][d] += int(first(p.el, "frame.len"))
+        totals["tcp_payload_bytes"][d] += p.tcp_len
+        if p.stream is None:
+            continue
+        c = conns.setdefault(p.stream, {"stream": int(p.stream), "client_port": None, "packets": 0,
+                                        "first_packet": p.number, "last_packet": p.number, "requests": []})
+        c["packets"] += 1
+        c["last_packet"] = p.number
+        if p.syn and not p.ack:
+            c["client_port"] = p.srcport
+        for proto in (x for x in p.el if x.tag == "proto" and x.get("name") == "http"):
+            body = hexbytes(first(proto, "http.file_data", "value"))
+            head = int(proto.get("size"))
+            totals["http_head_bytes"][d] += head
+            totals["http_body_bytes"][d] += len(body)
+            where = {"packet": p.number, "stream": int(p.stream), "head_length": head}
+            if first(proto, "http.request.method") is not None:
+                uri = first(proto, "http.request.uri")
+                requests.append({"method": first(proto, "http.request.method"), "uri": uri,
+                                 "body_length": len(body), **where})
+                c["requests"].append(uri)
+            else:
+                r = {"status": int(first(proto, "http.response.code")), "body_length": len(body),
+                     "body_sha256": hashlib.sha256(body).hexdigest(), **where}
+                if 0 < len(body) <= 200:
+                    r["body"] = body.decode()
+                responses.append((r, body))
+    frames = ws_frames(packets, server_port)
+    for f in frames:
+        n = f["wire_length"]
+        totals["websocket_header_bytes"][f["from"]] += 2 + (2 if 126 <= n < 65536 else 8 if n >= 65536 else 0) \
+            + (4 if f["masked"] else 0)
+        totals["websocket_payload_bytes"][f["from"]] += n
+    # What the TCP payload is made of: nothing else than HTTP heads and bodies and WebSocket frames.
+    for d in sides:
+        parts = sum(totals[k][d] for k in ("http_head_bytes", "http_body_bytes", "websocket_header_bytes",
+                                           "websocket_payload_bytes"))
+        if parts != totals["tcp_payload_bytes"][d]:
+            raise SystemExit(f"updates: {capture}: {d}: {totals['tcp_payload_bytes'][d]} TCP payload bytes, "
+                             f"but HTTP and WebSocket PDUs make {parts}")
+
+    # The updates: every response body / text message that holds one, the first one of each n.
+    updates = {}
+
+    def carried(text, packet, how):
+        if mode == "reload":
+            start = text.find('<pre id="update">')
+            if start < 0:
+                return None
+            text = text[start + len('<pre id="update">'):text.index("</pre>", start)]
+        value = json.loads(text)
+        u = updates.setdefault(value["n"], {"n": value["n"], "text": text, "first_packet": packet,
+                                            "packets": [], "first_by": how})
+        if u["text"] != text:
+            raise SystemExit(f"updates: {capture}: update {value['n']} is {text!r} in packet {packet}, "
+                             f"{u['text']!r} before")
+        u["packets"].append(packet)
+        return value["n"]
+
+    messages = []
+    if mode == "ws":
+        for m in ws_messages(frames):
+            e = {"from": m["from"], "opcode": m["opcode"], "packet": m["frames"][-1]["packet"]}
+            if m["opcode"] == "close":
+                e.update(close_code=m["close_code"], close_reason=m["close_reason"],
+                         length=m["frames"][0]["wire_length"])
+            else:
+                e.update(compressed=m["compressed"], text=m["payload"].decode(), length=len(m["payload"]))
+                if m["from"] == "server":
+                    e["update"] = carried(e["text"], e["packet"], "websocket message")
+            messages.append(e)
+    out_responses = []
+    for r, body in responses:
+        if r["status"] == 200 and body:
+            r["update"] = carried(body.decode(), r["packet"], "HTTP response")
+        out_responses.append(r)
+    if sorted(updates) != [1, 2, 3, 4, 5]:
+        raise SystemExit(f"updates: {capture}: the capture carries updates {sorted(updates)}")
+    for u in updates.values():
+        u["deliveries"] = len(u["packets"])
+    totals["tcp_connections"] = len(conns)
+    totals["http_requests"] = len(requests)
+    totals["websocket_messages"] = {d: sum(1 for m in messages if m["from"] == d) for d in sides}
+    totals["update_deliveries"] = sum(u["deliveries"] for u in updates.values())
+    result = {
+        "mode": mode,
+        "server_port": server_port,
+        "updates": [updates[n] for n in sorted(updates)],
+        "http": {"requests": requests, "responses": out_responses},
+        "tcp_connections": [conns[s] for s in sorted(conns, key=int)],
+        "totals": totals,
+    }
+    if mode == "ws":
+        client_port = result["tcp_connections"][0]["client_port"]
+        result["client"] = f"127.0.0.1:{client_port}"
+        result["server"] = f"ws://127.0.0.1:{server_port}/ws"
+        result["extensions"] = []
+        result["messages"] = messages
+        # The opening handshake is what SampleMessagesTests derives from "server".
+        del result["http"]
+        result["handshake"] = {"request": requests[0], "response": out_responses[0]}
+    return result
+
+
+def updates_expected(capture, client_log, server_log, mode):
+    """The expected.json of an update-* sample: updates_from_capture, checked against both peers' logs."""
+    got = updates_from_capture(capture, mode)
+    clog, slog = json.load(open(client_log)), json.load(open(server_log))
+    errors = []
+    if [u["text"] for u in got["updates"]] != slog["updates"]:
+        errors.append(f"updates on the wire {[u['text'] for u in got['updates']]}, server {slog['updates']}")
+    sreq = slog["requests"]
+    if mode == "ws":
+        wire = [m["text"] for m in got["messages"] if m["from"] == "server" and m["opcode"] == "text"]
+        sent = [m["text"] for m in sreq[0]["sent"]]
+        received = [m["message"] for m in clog["log"] if "message" in m]
+        if not (wire == sent == received):
+            errors.append(f"messages: wire {wire}, server sent {sent}, client received {received}")
+        closes = [m for m in got["messages"] if m["opcode"] == "close"]
+        if [(m["from"], m["close_code"]) for m in closes] != [("client", 1000), ("server", 1000)]:
+            errors.append(f"close frames {closes}")
+        if len(got["tcp_connections"]) != 1:
+            errors.append(f"{len(got['tcp_connections'])} TCP connections")
+    else:
+        wire = [(r["uri"], s["status"], s["body_length"], s.get("update"))
+                for r, s in zip(got["http"]["requests"], got["http"]["responses"])]
+        server = [(e["uri"], e["status"], e["body_length"], e["update"]) for e in sreq]
+        client = [(e["uri"], e["status"], e["body_length"], e["update"]) for e in clog["log"]]
+        if not (wire == server == client):
+            errors.append(f"exchanges: wire {wire}, server {server}, client {client}")
+        want = len(wire) if mode == "reload" else 1
+        if len(got["tcp_connections"]) != want:
+            errors.append(f"{len(got['tcp_connections'])} TCP connections, expected {want}")
+        if mode == "long" and [e["update"] for e in sreq] != [1, 2, 3, 4, 5]:
+            errors.append(f"long polls answered with updates {[e['update'] for e in sreq]}")
+    if errors:
+        raise SystemExit("updates-expected: " + "; ".join(errors))
+    return json.dumps({"description": UPDATE_DESCRIPTIONS[mode] + "; decoded from the capture (tshark) and "
+                       "cross-checked against both peers' logs.", **got}, indent=2)
+
+
+def check_updates(capture, expected):
+    """update-* samples: everything but "description" and "capture" recomputed from the capture."""
+    got = updates_from_capture(capture, expected["mode"])
+    errors = []
+    for key, value in got.items():
+        if expected.get(key) != value:
+            errors.append(f"updates: {key} differs from the capture")
+    for key in expected:
+        if key not in got and key not in ("description", "capture"):
+            errors.append(f"updates: key {key} is not derived from the capture")
+    return errors, len(got["updates"])
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "capture-facts":
         sys.exit(capture_facts_command(sys.argv[2:]))
@@ -1202,6 +1401,9 @@ if __name__ == "__main__":
         sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
     if len(sys.argv) == 6 and sys.argv[1] == "socketio-truth":
         print(socketio_truth_command(*sys.argv[2:]))
+        sys.exit(0)
+    if len(sys.argv) == 6 and sys.argv[1] == "updates-expected":
+        print(updates_expected(*sys.argv[2:]))
         sys.exit(0)
     if len(sys.argv) == 5 and sys.argv[1] == "socketio-expected":
         print(socketio_expected(*sys.argv[2:]))
