@@ -13,9 +13,19 @@ import OsiscopeWire
     static let numbers = ["tcp.analysis.duplicate_ack_num", "tcp.analysis.duplicate_ack_frame", "tcp.analysis.rto_frame",
                           "tcp.window_size", "tcp.window_size_scalefactor"]
 
+    /// Where osiscope and tshark 4.0.17 disagree, each said once, exactly. In the edited copy of
+    /// update-reload whose packets 6-9 are 2 ms late, the server's 1,196-byte response (packet 7)
+    /// comes after a later server packet: both call it a retransmission, tshark a fast one.
+    /// Wireshark's own rule for that needs two duplicate ACKs from the client, and the client has
+    /// sent none (packet 3 acknowledges the SYN/ACK, packet 4 carries the request), so osiscope
+    /// keeps a plain retransmission with the frame it follows (`tcp.analysis.rto_frame`).
+    static let knownDifferences = [
+        "delayed Samples/update-reload.pcapng": #"packet 7: tshark also has ["tcp.analysis.fast_retransmission=1"], osiscope also has ["tcp.analysis.rto_frame=6"]"#,
+    ]
+
     @Test func theDerivedCapturesAreThere() {
         let samples = ConformanceCaptures.all.filter { $0.contains("/Samples/") }.count
-        #expect(samples == 10)
+        #expect(samples == 14)
         #expect(DerivedCaptures.all.count == samples * DerivedCaptures.Change.allCases.count)
     }
 
@@ -38,7 +48,9 @@ import OsiscopeWire
         for (index, (mine, theirs)) in zip(ours, reference).enumerated() where mine != theirs {
             let missing = theirs.filter { mine[$0.key] != $0.value }.map { "\($0.key)=\($0.value)" }.sorted()
             let extra = mine.filter { theirs[$0.key] != $0.value }.map { "\($0.key)=\($0.value)" }.sorted()
-            mismatches.append("packet \(index + 1): tshark also has \(missing), osiscope also has \(extra)")
+            let difference = "packet \(index + 1): tshark also has \(missing), osiscope also has \(extra)"
+            if Self.knownDifferences[name] == difference { continue }
+            mismatches.append(difference)
         }
         #expect(mismatches.isEmpty, "\(name): \(mismatches.count) packets differ\n\(mismatches.prefix(6).joined(separator: "\n"))")
     }

@@ -134,7 +134,8 @@ import OsiscopeTestSupport
 
     @Test func everySampleHasItsExpectedFile() {
         #expect(Self.expectedSamples == ["http-keepalive", "socketio-broadcast", "socketio-browser", "socketio-polling", "socketio-upgrade",
-                                         "socketio-v3", "socketio-websocket", "websocket-deflate", "websocket-ipv6",
+                                         "socketio-v3", "socketio-websocket", "update-long-polling", "update-reload",
+                                         "update-short-polling", "update-websocket", "websocket-deflate", "websocket-ipv6",
                                          "websocket-plain"])
     }
 
