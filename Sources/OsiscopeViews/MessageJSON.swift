@@ -124,7 +124,7 @@ public enum MessageJSON {
             if let value = handshake.pingTimeout { json.add("ping_timeout", value) }
             if let value = handshake.maxPayload { json.add("max_payload", value) }
         }
-        if let seconds = message.sinceHeartbeat { json.addRaw("since_ping", String(format6: seconds)) }
+        if let seconds = message.sincePing { json.addRaw("since_ping", String(format6: seconds)) }
         addDiagnostics(message.diagnostics, to: &json)
     }
 

@@ -30,11 +30,12 @@ public struct MessageList: Sendable {
     }
 
     /// Entries a list leaves out because another line says it: an Engine.IO message packet
-    /// (the Socket.IO line after it), the later copies of a broadcast (its first copy names them).
-    /// `--json` keeps every entry.
-    public static func repeatsAnotherLine(_ message: ApplicationMessage, engineIOAskedFor: Bool = false) -> Bool {
+    /// (the Socket.IO line after it), the later copies of a broadcast (its first copy names them,
+    /// when the list shows every connection). `--json` keeps every entry.
+    public static func repeatsAnotherLine(_ message: ApplicationMessage, engineIOAskedFor: Bool = false,
+                                          showsEveryConnection: Bool = true) -> Bool {
         switch message.content {
-        case .socketIO(let io): return (io.broadcast?.index ?? 0) > 0
+        case .socketIO(let io): return showsEveryConnection && (io.broadcast?.index ?? 0) > 0
         case .engineIO(let engine): return !engineIOAskedFor && engine.packet.type == .message && engine.diagnostics.isEmpty
         default: return false
         }
@@ -109,7 +110,7 @@ public struct MessageList: Sendable {
         } else if let data = packet.text, !data.isEmpty {
             text += " " + quoted(data)
         }
-        if let seconds = message.sinceHeartbeat { text += style.dim(" ← ping \(Self.milliseconds(seconds))") }
+        if let seconds = message.sincePing { text += style.dim(" ← ping \(Self.milliseconds(seconds))") }
         text += style.dim(" [\(message.transport.rawValue)]")
         return text + problems(message.diagnostics)
     }

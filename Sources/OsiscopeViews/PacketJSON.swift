@@ -38,7 +38,7 @@ public enum PacketJSON {
             // A layer inside another message's bytes (an Engine.IO packet in a polling body):
             // offsets count in that source.
             var within = JSONWriter()
-            within.add("kind", HexDump.name(of: source.kind))
+            within.add("kind", Self.token(of: source.kind))
             within.addArray("packets", numbers: source.packets)
             json.addRaw("source", within.finished())
         }
@@ -87,5 +87,17 @@ public enum PacketJSON {
         if let offset = diagnostic.offset { json.add("offset", offset) }
         if let length = diagnostic.length { json.add("length", length) }
         return json.finished()
+    }
+
+    /// Stable names of byte sources for scripts ("carried_packet"), as the tree's are for people.
+    static func token(of kind: ByteSource.Kind) -> String {
+        switch kind {
+        case .tcpStream: "tcp_stream"
+        case .unmaskedPayload: "unmasked_payload"
+        case .inflatedMessage: "inflated_message"
+        case .decodedBody: "decoded_body"
+        case .decryptedRecord: "decrypted_record"
+        case .carriedPacket: "carried_packet"
+        }
     }
 }

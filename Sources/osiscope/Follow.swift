@@ -86,7 +86,7 @@ struct Follow: ParsableCommand {
         let list = MessageList(style: output.style, width: terminalWidth())
         var seen = false
         let damage = SessionFlow.run(run) { item in
-            guard item.message.session == sid, !MessageList.repeatsAnotherLine(item.message) else { return }
+            guard item.message.session == sid, !MessageList.repeatsAnotherLine(item.message, showsEveryConnection: false) else { return }
             out.writeLine(list.line(item.message, since: run.pipeline.firstTimestamp ?? item.message.timestamp))
             seen = true
         }

@@ -79,7 +79,8 @@ struct Messages: ParsableCommand {
             damage = SessionFlow.run(run) { item in
                 let message = item.message
                 guard shown(message) else { return }
-                if MessageList.repeatsAnotherLine(message, engineIOAskedFor: protocols?.contains("engine.io") == true) { return }
+                if MessageList.repeatsAnotherLine(message, engineIOAskedFor: protocols?.contains("engine.io") == true,
+                                                  showsEveryConnection: stream == nil) { return }
                 let at = clock.text(message.timestamp, start: run.pipeline.firstTimestamp ?? message.timestamp)
                 out.writeLine(list.line(message, time: at))
             }

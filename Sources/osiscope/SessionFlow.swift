@@ -38,7 +38,9 @@ enum SessionFlow {
                 stage.take(message, prepared: prepared, emit: body)
                 report()
             case .opened(let stream, let client): clients.opened(stream, client)
-            case .closed(let stream): clients.closed(stream)
+            case .closed(let stream):
+                clients.closed(stream)
+                stage.closed(stream: stream)
             }
             return true
         }

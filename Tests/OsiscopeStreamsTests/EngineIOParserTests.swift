@@ -109,7 +109,8 @@ import Testing
     /// v3 binary payload: 0 (text) or 1 (binary), the length one byte per digit, 0xFF, the packet.
     @Test func version3BinaryForm() {
         let body: [UInt8] = [0x00, 0x06, 0xFF] + Array("4hello".utf8) + [0x01, 0x04, 0xFF, 0x04, 0x01, 0x02, 0x03]
-        #expect(Self.summary(Self.parse(body, .v3)) == ["message hello @3..<9", "message binary 010203 @12..<16"])
+        // A binary packet's range is its data, after the type byte (4 at 12).
+        #expect(Self.summary(Self.parse(body, .v3)) == ["message hello @3..<9", "message binary 010203 @13..<16"])
     }
 
     @Test func brokenFramingIsReportedAndTheRestSkipped() {

@@ -28,8 +28,14 @@ public struct SyntheticConnections {
     /// `seconds` pass before the next packet.
     public mutating func wait(_ seconds: Double) { time += seconds }
 
+    /// Sent in segments of at most 1,448 bytes, as on an Ethernet path with TCP timestamps.
     public mutating func send(_ index: Int, _ side: Side, _ bytes: [UInt8]) {
-        segment(index, side, flags: 0x18, bytes)
+        var start = 0
+        repeat {
+            let end = min(bytes.count, start + 1448)
+            segment(index, side, flags: 0x18, Array(bytes[start..<end]))
+            start = end
+        } while start < bytes.count
     }
 
     public mutating func send(_ index: Int, _ side: Side, _ text: String) { send(index, side, Array(text.utf8)) }

@@ -1,6 +1,6 @@
 import OsiscopeWire
 
-/// The diagnostics of Engine.IO and Socket.IO, each key defined once.
+/// The diagnostics of Engine.IO, each key defined once.
 enum EngineIODiagnostics {
     static let malformed = DiagnosticDescriptor("engine.io.malformed", .error, "Not an Engine.IO packet: …")
     static let framing = DiagnosticDescriptor("engine.io.payload.framing", .error,
@@ -21,31 +21,5 @@ enum EngineIODiagnostics {
 
     static let all: [DiagnosticDescriptor] = [
         malformed, framing, openInvalid, unknownType, transportError, afterClose, heartbeatLate, heartbeatMissing, pingOverdue,
-    ]
-}
-
-enum SocketIODiagnostics {
-    static let malformed = DiagnosticDescriptor("socket.io.malformed", .error, "Not a Socket.IO packet: …")
-    static let eventInvalid = DiagnosticDescriptor("socket.io.event.invalid", .error,
-        "An EVENT's data must be an array whose first element is the event's name")
-    static let attachmentMissing = DiagnosticDescriptor("socket.io.attachment.missing", .error,
-        "The packet announced … attachments but … arrived before the next packet")
-    static let attachmentUnexpected = DiagnosticDescriptor("socket.io.attachment.unexpected", .warning,
-        "A binary Engine.IO message that no BINARY_EVENT or BINARY_ACK announced")
-    static let placeholderUnknown = DiagnosticDescriptor("socket.io.attachment.placeholder", .error,
-        "A placeholder names attachment … of …")
-    static let attachmentLimit = DiagnosticDescriptor("socket.io.attachment.limit", .warning,
-        "The packet announces … attachments, more than the … kept; its placeholders stay as they are")
-    static let ackUnmatched = DiagnosticDescriptor("socket.io.ack.unmatched", .warning,
-        "An ACK with id … answers no event that asked for one")
-    static let otherParser = DiagnosticDescriptor("socket.io.parser.other", .note,
-        "A binary message that is not an attachment: Socket.IO packets sent with a parser other than the default (msgpack?); not decoded")
-    static let afterDisconnect = DiagnosticDescriptor("socket.io.after_disconnect", .warning,
-        "A packet in namespace … after its DISCONNECT")
-
-    static let all: [DiagnosticDescriptor] = [
-        malformed, eventInvalid, attachmentMissing, attachmentUnexpected, placeholderUnknown, attachmentLimit, ackUnmatched,
-        otherParser,
-        afterDisconnect,
     ]
 }

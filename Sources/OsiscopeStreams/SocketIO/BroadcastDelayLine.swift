@@ -27,6 +27,11 @@ struct BroadcastDelayLine<Item: BroadcastCarrying> {
     }
 
     let window: Double
+    /// Held at most: when capture time stands still (equal timestamps) the oldest goes out anyway.
+    static var maximumHeld: Int { 100_000 }
+    /// Clusters open per key: the same event repeated to one session within the window opens a
+    /// cluster each time; beyond this a copy is held but joins nothing.
+    static var maximumOpenPerKey: Int { 64 }
     private var entries: [Entry] = []
     /// Sequence number of `entries[0]`, and the first entry not yet released.
     private var base = 0
@@ -61,7 +66,7 @@ struct BroadcastDelayLine<Item: BroadcastCarrying> {
                 cluster.owners.insert(owner)
                 cluster.streams.append(stream)
                 clusters[serial] = cluster
-            } else {
+            } else if open[key, default: []].count < Self.maximumOpenPerKey {
                 let serial = nextCluster
                 nextCluster += 1
                 clusters[serial] = Cluster(key: key, first: base + entries.count, firstTime: time, owners: [owner],
@@ -77,7 +82,8 @@ struct BroadcastDelayLine<Item: BroadcastCarrying> {
     mutating func release(at clock: Timestamp?, all: Bool, into out: inout [Item]) {
         while start < entries.count {
             let sequence = base + start
-            if !all, entries[start].isCandidate, let serial = entries[start].cluster, let cluster = clusters[serial],
+            let overfull = entries.count - start > Self.maximumHeld
+            if !all, !overfull, entries[start].isCandidate, let serial = entries[start].cluster, let cluster = clusters[serial],
                cluster.first == sequence, let clock, clock.seconds(since: cluster.firstTime) <= window { break }
             var item = entries[start].item
             if let serial = entries[start].cluster, var cluster = clusters[serial] {

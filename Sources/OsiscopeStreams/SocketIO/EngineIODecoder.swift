@@ -12,11 +12,14 @@ final class EngineIODecoder: PayloadDecoder {
             heuristic: { payload in
                 // Without a captured upgrade: a WebSocket whose first message is an open packet.
                 guard case .websocket = payload.carrier.content else { return false }
-                return payload.bytes.starts(with: Array(#"0{"sid":""#.utf8))
+                return payload.bytes.starts(with: openPacketStart)
             }, make: { EngineIODecoder($0) })
         row.wantsEmptyBodies = true
         return row
     }()
+
+    /// How an open packet begins on the wire.
+    static let openPacketStart = Array(#"0{"sid":""#.utf8)
 
     let protocolName = "engine.io"
     /// The WebSocket's upgrade request parameters; nil on polling connections.
@@ -48,7 +51,7 @@ final class EngineIODecoder: PayloadDecoder {
                 return
             }
             if http.head.kind == .response {
-                // A POST is answered "ok"; anything but 200 is the server refusing the request.
+                // A POST is answered "ok"; anything but 2xx is the server refusing the request.
                 if let status = http.head.status, !(200..<300).contains(status) {
                     let said = String(decoding: payload.bytes.prefix(200), as: UTF8.self)
                     let refusal = StreamDiagnostic(EngineIODiagnostics.transportError,
@@ -61,16 +64,22 @@ final class EngineIODecoder: PayloadDecoder {
                 if payload.carrier.request?.method == "POST" { tagSession(carrierIndex, &context); return }
             }
             var parser = EngineIOPayloadParser(version: version)
+            var problems: [StreamDiagnostic] = []
             for item in parser.feed(payload.bytes) + parser.finish() {
-                take(item, .polling, direction, source, &context)
+                take(item, .polling, direction, source, &context, problems: &problems)
+            }
+            report(problems, direction, &context)
+            // Clients send attachments in the payload of their event: one left waiting is missing.
+            if let waiting = pending[direction] {
+                pending[direction] = nil
+                completeSocketIO(waiting, direction, missing: true, &context)
             }
         case .websocket(let websocket):
-            if websocket.opcode == .binary {
-                take(.success(EngineIOPacket.parseBinaryFrame(payload.bytes, version: version)), .websocket, direction, source,
-                     &context)
-            } else {
-                take(EngineIOPacket.parseText(payload.bytes[...], version: version, at: 0), .websocket, direction, source, &context)
-            }
+            var problems: [StreamDiagnostic] = []
+            let packet = websocket.opcode == .binary ? .success(EngineIOPacket.parseBinaryFrame(payload.bytes, version: version))
+                : EngineIOPacket.parseText(payload.bytes[...], version: version, at: 0)
+            take(packet, .websocket, direction, source, &context, problems: &problems)
+            report(problems, direction, &context)
         default:
             return
         }
@@ -91,17 +100,30 @@ final class EngineIODecoder: PayloadDecoder {
         context.messages[index].session = sid
     }
 
+    /// Problems of one payload said on its carrier and packet: the first few, then how many more
+    /// (a crafted body of a million empty packets must not make a million diagnostics).
+    private func report(_ problems: [StreamDiagnostic], _ direction: Direction, _ context: inout DecoderContext) {
+        guard !problems.isEmpty else { return }
+        var shown = Array(problems.prefix(Self.problemsShown))
+        if problems.count > Self.problemsShown, let last = shown.last {
+            shown[shown.count - 1] = StreamDiagnostic(last.severity, last.key,
+                                                      last.message + " (and \(problems.count - Self.problemsShown) more like it in this payload)")
+        }
+        context.addToLastCarrier(shown)
+        for problem in shown { context.diagnose(problem, direction) }
+    }
+
+    static let problemsShown = 8
+
     private func take(_ item: EngineIOPayloadParser.Item, _ transport: EngineIOTransport, _ direction: Direction,
-                      _ payloadSource: ByteSource, _ context: inout DecoderContext) {
+                      _ payloadSource: ByteSource, _ context: inout DecoderContext, problems: inout [StreamDiagnostic]) {
         let packet: EngineIOPacket
         switch item {
         case .failure(let error):
-            let diagnostic = error.framing
+            problems.append(error.framing
                 ? StreamDiagnostic(EngineIODiagnostics.framing,
                     "The long-polling payload's framing is broken at byte \(error.offset): \(error.reason); the rest of the payload is skipped")
-                : StreamDiagnostic(EngineIODiagnostics.malformed, "Not an Engine.IO packet (byte \(error.offset)): \(error.reason)")
-            context.addToLastCarrier([diagnostic])
-            context.diagnose(diagnostic, direction)
+                : StreamDiagnostic(EngineIODiagnostics.malformed, "Not an Engine.IO packet (byte \(error.offset)): \(error.reason)"))
             return
         case .success(let parsed):
             packet = parsed
@@ -201,7 +223,7 @@ final class EngineIODecoder: PayloadDecoder {
         let spans = ([waiting.source] + waiting.sources).flatMap(\.packetSpans)
         var carried = ApplicationMessage(stream: context.stream, direction: direction, source: waiting.source, timestamp: context.time,
                                          content: .socketIO(message),
-                                         packets: Array(Set(spans.map(\.packet))).sorted())
+                                         packets: ByteSource.packetNumbers(spans.sorted { $0.packet < $1.packet }))
         if let last = spans.map(\.time).max() { carried.timestamp = last }
         carried.session = message.session
         context.started("socket.io", direction, at: waiting.source)

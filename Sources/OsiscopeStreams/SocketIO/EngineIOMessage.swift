@@ -33,7 +33,7 @@ public struct EngineIOMessage: Sendable {
     /// The open packet's contents.
     public var handshake: EngineIOHandshake?
     /// For a pong (v4) or ping answer: seconds since the ping it answers (found across connections).
-    public var sinceHeartbeat: Double?
+    public var sincePing: Double?
     public var diagnostics: [StreamDiagnostic]
 
     public init(packet: EngineIOPacket, version: EngineIOVersion, transport: EngineIOTransport, sid: String?,

@@ -62,8 +62,9 @@ public struct EngineIOPacket: Sendable, Equatable {
     public var isBinary: Bool
     /// It came base64-encoded in a text payload (`b…`).
     public var base64: Bool
-    /// Where the packet's bytes are in its carrier's payload (for v3 length-prefixed packets,
-    /// the packet after its `len:` prefix).
+    /// Where the packet's bytes are in its carrier's payload: a text packet with its type
+    /// character (after a v3 `len:` prefix), a binary packet's data (after a v3 type byte), a
+    /// base64 packet's text.
     public var range: Range<Int>
 
     public init(type: EngineIOPacketType, data: [UInt8], isBinary: Bool = false, base64: Bool = false, range: Range<Int>) {
@@ -110,7 +111,7 @@ public struct EngineIOPacket: Sendable, Equatable {
     static func parseBinaryFrame(_ bytes: [UInt8], version: EngineIOVersion) -> EngineIOPacket {
         if version == .v3, let first = bytes.first {
             return EngineIOPacket(type: EngineIOPacketType(code: first), data: Array(bytes.dropFirst()), isBinary: true,
-                                  range: 0..<bytes.count)
+                                  range: 1..<bytes.count)
         }
         return EngineIOPacket(type: .message, data: bytes, isBinary: true, range: 0..<bytes.count)
     }

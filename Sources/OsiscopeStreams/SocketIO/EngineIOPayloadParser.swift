@@ -83,7 +83,7 @@ public struct EngineIOPayloadParser {
             let next = binaryForm == true ? nextBinaryFormPacket(atEnd: atEnd) : nextLengthPrefixedPacket(atEnd: atEnd)
             guard let next else { break }
             items.append(next)
-            if case .failure = next { failed = true }
+            if case .failure(let error) = next, error.framing { failed = true }
         }
         compact()
         emittedAny = emittedAny || !items.isEmpty
@@ -98,12 +98,12 @@ public struct EngineIOPayloadParser {
     private mutating func nextLengthPrefixedPacket(atEnd: Bool) -> Item? {
         let unread = held[read...]
         guard let colon = unread.prefix(Self.maximumLengthDigits + 1).firstIndex(of: UInt8(ascii: ":")) else {
-            if unread.count > Self.maximumLengthDigits || unread.contains(where: { !Self.isDigit($0) }) {
+            if unread.count > Self.maximumLengthDigits || unread.contains(where: { !$0.isASCIIDigit }) {
                 return fail(read, "a v3 packet must start with its length and ':'")
             }
             return nil
         }
-        guard colon > read, held[read..<colon].allSatisfy(Self.isDigit),
+        guard colon > read, held[read..<colon].allSatisfy(\.isASCIIDigit),
               let length = Int(String(decoding: held[read..<colon], as: UTF8.self)) else {
             return fail(read, "a v3 packet must start with its length and ':'")
         }
@@ -125,7 +125,7 @@ public struct EngineIOPayloadParser {
         func boundary(_ end: Int?) -> Bool? {
             guard let end else { return nil }
             if end == held.count { return atEnd ? true : nil }
-            return Self.isDigit(held[end])
+            return held[end].isASCIIDigit
         }
         switch (boundary(utf16), boundary(scalars)) {
         case (true, _): return utf16
@@ -172,14 +172,14 @@ public struct EngineIOPayloadParser {
         if kind == 0 {
             item = EngineIOPacket.parseText(body, version: .v3, at: heldOffset + start)
         } else if let type = body.first {
+            // The range is the data's: the type byte before it is not part of the packet's bytes shown.
             item = .success(EngineIOPacket(type: EngineIOPacketType(code: type), data: Array(body.dropFirst()), isBinary: true,
-                                           range: (heldOffset + start)..<(heldOffset + start + length)))
+                                           range: (heldOffset + start + 1)..<(heldOffset + start + length)))
         } else {
-            item = fail(start, "an empty binary packet")
+            item = .failure(EngineIOParseError(offset: heldOffset + start, reason: "an empty binary packet"))
         }
         read = start + length
         return item
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

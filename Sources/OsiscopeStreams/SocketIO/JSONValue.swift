@@ -31,10 +31,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         return nil
     }
 
-    /// A non-negative integer (an attachment number, a millisecond interval).
+    /// A non-negative integer below 10^12 (an attachment number, a millisecond interval): larger
+    /// or negative numbers are not what Socket.IO writes there, and must not overflow sums.
     public var integerValue: Int? {
-        guard case .number(let text) = self else { return nil }
-        return Int(text) ?? Double(text).flatMap { $0 >= 0 && $0 < 1e15 && $0 == $0.rounded() ? Int($0) : nil }
+        guard case .number(let text) = self, let value = Double(text), value >= 0, value < 1e12, value == value.rounded() else {
+            return nil
+        }
+        return Int(value)
     }
 }
 
@@ -141,28 +144,27 @@ public struct JSONParser {
     private mutating func number() throws -> String {
         let start = index
         if current == UInt8(ascii: "-") { index += 1 }
-        guard let first = current, Self.isDigit(first) else { throw error("a number needs a digit") }
+        guard let first = current, first.isASCIIDigit else { throw error("a number needs a digit") }
         index += 1
         if first != UInt8(ascii: "0") { skipDigits() }
         if current == UInt8(ascii: ".") {
             index += 1
-            guard let digit = current, Self.isDigit(digit) else { throw error("a digit must follow the decimal point") }
+            guard let digit = current, digit.isASCIIDigit else { throw error("a digit must follow the decimal point") }
             skipDigits()
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             index += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
-            guard let digit = current, Self.isDigit(digit) else { throw error("a digit must follow the exponent") }
+            guard let digit = current, digit.isASCIIDigit else { throw error("a digit must follow the exponent") }
             skipDigits()
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
     private mutating func skipDigits() {
-        while let byte = current, Self.isDigit(byte) { index += 1 }
+        while let byte = current, byte.isASCIIDigit { index += 1 }
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     private mutating func string() throws -> String {
         index += 1
@@ -279,4 +281,9 @@ extension JSONValue {
 
     /// Elements as one JSON array's text.
     public static func arrayText(_ elements: [JSONValue]) -> String { JSONValue.array(elements).text }
+}
+
+extension UInt8 {
+    /// "0" to "9": the digits of JSON numbers, length prefixes and ack ids.
+    var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
 }

@@ -20,7 +20,7 @@ public struct SessionStage {
     }
 
     /// Copies of one server event further apart than this are separate sends.
-    public static var broadcastWindow: Double { 0.05 }
+    public static let broadcastWindow = 0.05
     /// Sessions remembered at once; beyond it the longest idle is closed.
     public var maximumSessions = 10_000
 
@@ -72,6 +72,9 @@ public struct SessionStage {
         webSocketSessions = [:]
     }
 
+    /// A connection closed: its WebSocket no longer speaks for a session.
+    public mutating func closed(stream: Int) { webSocketSessions[stream] = nil }
+
     /// Sessions that ended since the last call, in the order they ended.
     public mutating func takeEnded() -> [SessionSummary] {
         defer { ended = [] }
@@ -89,8 +92,7 @@ public struct SessionStage {
             let before = engine.diagnostics.count
             update(sid, engine.version, engine.transport, message) { $0.note(&engine, message) }
             if engine.transport == .websocket { webSocketSessions[message.stream] = sid }
-            let changed = engine.diagnostics.count != before || engine.sinceHeartbeat != nil || message.session == nil
-            message.session = sid
+            let changed = engine.diagnostics.count != before || engine.sincePing != nil
             message.content = .engineIO(engine)
             return changed
         case .socketIO(var io):
@@ -107,9 +109,11 @@ public struct SessionStage {
             }
             sessions[sid]?.lastActivity = time
             return tagged == nil
-        case .http:
-            guard let sid = message.session, sessions[sid] != nil else { return false }
-            sessions[sid]?.used(.polling, stream: message.stream, at: time)
+        case .http(let http):
+            guard let sid = message.session, let state = sessions[sid] else { return false }
+            // The upgrade request and its 101 belong to the WebSocket transport, not to polling.
+            let uri = http.head.uri ?? message.request?.uri ?? ""
+            state.used(uri.contains("transport=websocket") ? .websocket : .polling, stream: message.stream, at: time)
             return false
         default:
             return false
@@ -127,8 +131,12 @@ public struct SessionStage {
         }
         state.used(transport, stream: message.stream, at: message.timestamp)
         change(state)
-        if sessions.count > maximumSessions, let idlest = sessions.min(by: { $0.value.lastActivity < $1.value.lastActivity }) {
-            retire(idlest.key, "forgotten: more than \(maximumSessions) sessions at once")
+        if sessions.count > maximumSessions {
+            // The idlest tenth at once: a flood of new sids costs O(log n) each, not a scan.
+            let idlest = sessions.sorted { $0.value.lastActivity < $1.value.lastActivity }.prefix(maximumSessions / 10)
+            for (old, _) in idlest where old != sid {
+                retire(old, "forgotten: more than \(maximumSessions) sessions at once")
+            }
         }
     }
 

@@ -41,7 +41,7 @@ final class SessionState {
         guard let handshake = summary.handshake, let interval = handshake.pingInterval, let timeout = handshake.pingTimeout else {
             return 60
         }
-        return Double(interval + timeout) / 1000 + 5
+        return (Double(interval) + Double(timeout)) / 1000 + 5
     }
 
     func used(_ transport: EngineIOTransport, stream: Int, at time: Timestamp) {
@@ -71,9 +71,9 @@ final class SessionState {
             if let last = lastPingTime, let handshake = summary.handshake, let interval = handshake.pingInterval,
                let timeout = handshake.pingTimeout {
                 let seconds = time.seconds(since: last)
-                if seconds * 1000 > Double(interval + timeout) {
+                if seconds * 1000 > Double(interval) + Double(timeout) {
                     message.diagnostics.append(StreamDiagnostic(EngineIODiagnostics.pingOverdue,
-                        "\(Int((seconds * 1000).rounded())) ms since the last ping, more than the announced pingInterval + pingTimeout (\(interval + timeout) ms)"))
+                        "\(Int((seconds * 1000).rounded())) ms since the last ping, more than the announced pingInterval + pingTimeout (\(interval) + \(timeout) ms)"))
                 }
             }
             openPing = (carried.packets.last ?? 0, time, carried.direction)
@@ -82,7 +82,7 @@ final class SessionState {
             guard let open = openPing, open.from != carried.direction else { break }
             openPing = nil
             let seconds = time.seconds(since: open.time)
-            message.sinceHeartbeat = seconds
+            message.sincePing = seconds
             if let timeout = summary.handshake?.pingTimeout, seconds * 1000 > Double(timeout) {
                 message.diagnostics.append(StreamDiagnostic(EngineIODiagnostics.heartbeatLate,
                     "The heartbeat answer came \(Int((seconds * 1000).rounded())) ms after the ping, later than the announced pingTimeout of \(timeout) ms"))
@@ -123,11 +123,16 @@ final class SessionState {
         if packet.type.isEvent {
             if carried.direction == .client { summary.clientEvents += 1 } else { summary.serverEvents += 1 }
             if let id = packet.ackID {
-                if waitingAcks.count >= Self.maximumWaitingAcks, let oldest = waitingAcks.min(by: { $0.value.time < $1.value.time }) {
-                    waitingAcks[oldest.key] = nil
-                    summary.unansweredAcks += 1
+                if waitingAcks.count >= Self.maximumWaitingAcks {
+                    // The oldest eighth at once, so that a flood of unanswered events costs O(log n) each.
+                    let oldest = waitingAcks.sorted { $0.value.time < $1.value.time }.prefix(Self.maximumWaitingAcks / 8)
+                    for entry in oldest { waitingAcks[entry.key] = nil }
+                    summary.unansweredAcks += oldest.count
                 }
-                waitingAcks[AckKey(namespace: namespace, asker: carried.direction, id: id)] = (carried.packets.last ?? 0, carried.timestamp)
+                let key = AckKey(namespace: namespace, asker: carried.direction, id: id)
+                if waitingAcks.updateValue((carried.packets.last ?? 0, carried.timestamp), forKey: key) != nil {
+                    summary.unansweredAcks += 1 // the earlier event with this id was never answered
+                }
             }
         } else if packet.type.isAck, let id = packet.ackID {
             let key = AckKey(namespace: namespace, asker: carried.direction.opposite, id: id)

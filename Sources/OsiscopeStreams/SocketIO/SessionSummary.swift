@@ -57,7 +57,6 @@ public struct SessionSummary: Sendable {
     public var last: Timestamp
     /// How it ended: "close packet from client", "websocket closed by server", … or "capture ended".
     public var ended: String?
-    public var diagnostics = 0
 
     init(sid: String, version: EngineIOVersion, at time: Timestamp) {
         self.sid = sid

@@ -99,11 +99,11 @@ public struct SocketIOPacket: Sendable, Equatable {
         }
         func digits() -> Int? {
             let start = index
-            while index < text.count, index - start <= maximumDigits, isDigit(text[index]) { index += 1 }
+            while index < text.count, index - start <= maximumDigits, text[index].isASCIIDigit { index += 1 }
             return index > start ? Int(String(decoding: text[start..<index], as: UTF8.self)) : nil
         }
         guard let first = text.first else { return fail("an empty Socket.IO packet") }
-        guard isDigit(first) else { return fail("a Socket.IO packet starts with its type digit") }
+        guard first.isASCIIDigit else { return fail("a Socket.IO packet starts with its type digit") }
         var packet = SocketIOPacket(type: SocketIOPacketType(code: first - UInt8(ascii: "0")))
         index = 1
         if packet.type.hasAttachments {
@@ -142,23 +142,37 @@ public struct SocketIOPacket: Sendable, Equatable {
         return .success(packet)
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     /// Puts each attachment where its placeholder `{"_placeholder":true,"num":N}` is, as
     /// `{"_binary_base64": "…"}`; returns the numbers of the placeholders that had no attachment.
+    /// Each attachment is encoded once; a placeholder repeated many times shares that text, and
+    /// placeholders beyond `maximumFilledBytes` of attachments stay as they are (counted in `missing`).
     public static func fill(_ value: JSONValue, with attachments: [[UInt8]], missing: inout [Int]) -> JSONValue {
+        var encoded: [Int: String] = [:]
+        var filled = 0
+        return fill(value, attachments, &encoded, &filled, &missing)
+    }
+
+    /// Attachment bytes put into one packet's arguments at most.
+    public static let maximumFilledBytes = 64 << 20
+
+    private static func fill(_ value: JSONValue, _ attachments: [[UInt8]], _ encoded: inout [Int: String], _ filled: inout Int,
+                             _ missing: inout [Int]) -> JSONValue {
         switch value {
         case .array(let elements):
-            return .array(elements.map { fill($0, with: attachments, missing: &missing) })
+            return .array(elements.map { fill($0, attachments, &encoded, &filled, &missing) })
         case .object(let members):
             if value["_placeholder"] == .bool(true), let number = value["num"]?.integerValue {
-                guard number < attachments.count else {
+                guard number < attachments.count, filled + attachments[number].count <= maximumFilledBytes else {
                     missing.append(number)
                     return value
                 }
-                return .object([JSONValue.Member("_binary_base64", .string(Data(attachments[number]).base64EncodedString()))])
+                filled += attachments[number].count
+                let text = encoded[number] ?? Data(attachments[number]).base64EncodedString()
+                encoded[number] = text
+                return .object([JSONValue.Member("_binary_base64", .string(text))])
             }
-            return .object(members.map { JSONValue.Member($0.key, fill($0.value, with: attachments, missing: &missing)) })
+            return .object(members.map { JSONValue.Member($0.key, fill($0.value, attachments, &encoded, &filled, &missing)) })
         default:
             return value
         }
