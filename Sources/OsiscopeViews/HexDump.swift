@@ -41,7 +41,7 @@ public struct HexDump: Sendable {
         case .inflatedMessage: "inflated message"
         case .decodedBody: "decoded body"
         case .decryptedRecord: "decrypted record"
-        case .carriedPacket: "Engine.IO packet"
+        case .engineIOPacket: "Engine.IO packet"
         }
     }
 

@@ -89,7 +89,7 @@ public enum PacketJSON {
         return json.finished()
     }
 
-    /// Stable names of byte sources for scripts ("carried_packet"), as the tree's are for people.
+    /// Stable names of byte sources for scripts ("engine_io_packet"), as the tree's are for people.
     static func token(of kind: ByteSource.Kind) -> String {
         switch kind {
         case .tcpStream: "tcp_stream"
@@ -97,7 +97,7 @@ public enum PacketJSON {
         case .inflatedMessage: "inflated_message"
         case .decodedBody: "decoded_body"
         case .decryptedRecord: "decrypted_record"
-        case .carriedPacket: "carried_packet"
+        case .engineIOPacket: "engine_io_packet"
         }
     }
 }

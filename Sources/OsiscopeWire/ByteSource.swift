@@ -39,9 +39,9 @@ public final class ByteSource: Sendable {
         case decodedBody
         /// The plaintext of TLS records.
         case decryptedRecord
-        /// One packet of a payload that carries several (Engine.IO in a long-polling body),
-        /// base64 decoded when it came so.
-        case carriedPacket
+        /// One Engine.IO packet of the payload that carried it (a long-polling body may carry
+        /// several), base64 decoded when it came so.
+        case engineIOPacket
     }
 
     /// Where a piece of this source's bytes came from.

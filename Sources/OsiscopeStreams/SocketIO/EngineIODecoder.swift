@@ -155,7 +155,7 @@ final class EngineIODecoder: PayloadDecoder {
     /// The packet's bytes within the payload; a base64 one maps to its text as a whole.
     static func source(of packet: EngineIOPacket, in payload: ByteSource) -> ByteSource {
         let range = Int64(packet.range.lowerBound)..<Int64(packet.range.upperBound)
-        return ByteSource(kind: .carriedPacket, parent: payload,
+        return ByteSource(kind: .engineIOPacket, parent: payload,
                           pieces: [ByteSource.Piece(range: 0..<Int64(packet.data.count + (packet.base64 || packet.isBinary ? 0 : 1)),
                                                     origin: .parent(range, exact: !packet.base64))],
                           bytes: packet.base64 || packet.isBinary ? packet.data : nil)
