@@ -4,8 +4,14 @@ import OsiscopeWire
 /// with a legend that names the layers and their byte ranges (so it also reads without colour).
 public struct HexDump: Sendable {
     public var style: TerminalStyle
+    /// A field key (`websocket.masking_key`) whose bytes are picked out: reverse video, and a
+    /// `^^` under each byte so that it reads without colour too.
+    public var field: String?
 
-    public init(style: TerminalStyle = .plain) { self.style = style }
+    public init(style: TerminalStyle = .plain, field: String? = nil) {
+        self.style = style
+        self.field = field
+    }
 
     public func render(_ packet: DecodedPacket) -> String {
         let bytes = packet.packet.data
@@ -20,7 +26,13 @@ public struct HexDump: Sendable {
             style.background(" \(layer.protocolKey) ", index) + " \(layer.offset)–\(layer.offset + layer.length - 1)"
         }
         var lines = ["  " + legend.joined(separator: "  ")]
-        lines += rows(bytes, owner: owner)
+        var marked: [Bool]?
+        if let field {
+            let (line, bytesOfField) = fieldLegend(field, in: packet)
+            lines.append("  " + line)
+            marked = bytesOfField
+        }
+        lines += rows(bytes, owner: owner, marked: marked)
         // Bytes that exist only after decoding (a WebSocket payload with its mask removed) get a
         // dump of their own, as Wireshark's extra byte-source tabs.
         for layer in packet.layers {
@@ -45,17 +57,41 @@ public struct HexDump: Sendable {
         }
     }
 
+    /// Where a field is in the packet's own bytes (its layers read from the packet, not from a
+    /// reassembled stream), and the legend line that names it.
+    func fieldLegend(_ key: String, in packet: DecodedPacket) -> (String, [Bool]) {
+        var marked = [Bool](repeating: false, count: packet.packet.data.count)
+        var places: [String] = []
+        for layer in packet.layers where layer.source == nil {
+            for field in layer.fields.flatMap(\.flattened) where field.descriptor.key == key && field.length > 0 {
+                let end = min(field.offset + field.length, marked.count)
+                guard field.offset >= 0, field.offset < end else { continue }
+                for position in field.offset..<end { marked[position] = true }
+                places.append(end - field.offset == 1 ? "byte \(field.offset)" : "bytes \(field.offset)–\(end - 1)")
+            }
+        }
+        let name = style.highlighted(" \(key) ")
+        guard !places.isEmpty else { return (name + " is not in this packet's bytes", marked) }
+        return (name + " " + places.joined(separator: ", ") + " (marked ^^)", marked)
+    }
+
     /// Rows of 16 bytes: offset, hex, ASCII. `owner` gives each byte's layer (its background
-    /// colour), `tint` one foreground colour for all; `firstOffset` numbers the first byte.
-    func rows(_ bytes: [UInt8], owner: [Int]? = nil, tint: TerminalStyle.Color? = nil, firstOffset: Int = 0) -> [String] {
+    /// colour), `tint` one foreground colour for all; `firstOffset` numbers the first byte;
+    /// `marked` bytes are reversed and get `^^` on a line under their row.
+    func rows(_ bytes: [UInt8], owner: [Int]? = nil, tint: TerminalStyle.Color? = nil, firstOffset: Int = 0,
+              marked: [Bool]? = nil) -> [String] {
         let owner = owner ?? [Int](repeating: -1, count: bytes.count)
         func paint(_ text: String) -> String { tint.map { style.color(text, $0) } ?? text }
         var lines: [String] = []
         for lineStart in stride(from: 0, to: bytes.count, by: 16) {
             var hex = ""
             var ascii = ""
+            var marks = ""
             for column in 0..<16 {
-                if column == 8 { hex += " " }
+                if column == 8 {
+                    hex += " "
+                    marks += " "
+                }
                 let position = lineStart + column
                 guard position < bytes.count else {
                     hex += "   "
@@ -63,15 +99,25 @@ public struct HexDump: Sendable {
                 }
                 let cell = AddressFormat.hexByte(bytes[position])
                 let character = String(TerminalSafe.asciiOrDot(bytes[position]))
-                if owner[position] >= 0 {
+                if marked?[position] == true {
+                    hex += style.highlighted(cell) + " "
+                    ascii += style.highlighted(character)
+                    marks += "^^ "
+                } else if owner[position] >= 0 {
                     hex += style.background(cell, owner[position]) + " "
                     ascii += style.background(character, owner[position])
+                    marks += "   "
                 } else {
                     hex += paint(cell) + " "
                     ascii += paint(character)
+                    marks += "   "
                 }
             }
             lines.append("  " + style.dim(String(firstOffset + lineStart, radix: 16).leftPadded(4)) + "  " + hex + " " + ascii)
+            if marks.contains("^") {
+                while marks.last == " " { marks.removeLast() }
+                lines.append("        " + marks)
+            }
         }
         return lines
     }

@@ -18,6 +18,8 @@ public struct TerminalStyle: Sendable {
 
     public func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     public func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    /// Reverse video: a field's bytes picked out of a dump.
+    public func highlighted(_ text: String) -> String { enabled ? "\u{1B}[7m\(text)\u{1B}[0m" : text }
 
     /// Background colour for hex dump bytes, one per layer.
     public func background(_ text: String, _ index: Int) -> String {

@@ -24,6 +24,11 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "Add a hex and ASCII dump, each layer's bytes in its own colour.")
     var hex = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --hex, pick out one field's bytes in the dump (a key of 'osiscope fields', e.g. websocket.masking_key).",
+        valueName: "name"))
+    var field: String?
+
     @Flag(name: .long, help: "Print JSON Lines, one object per packet (keys as in Wireshark; see the README).")
     var json = false
 
@@ -36,6 +41,14 @@ struct Inspect: ParsableCommand {
 
     func validate() throws {
         if json && (hex || explain) { throw ValidationError("--hex and --explain apply to the tree view, not to --json") }
+        if let field {
+            guard hex else { throw ValidationError("--field picks out bytes in the hex dump: use it with --hex") }
+            let keys = Registry.protocols.flatMap { $0.fields.map(\.descriptor.key) }
+            guard keys.contains(field) else {
+                let near = keys.filter { $0.hasPrefix(field.split(separator: ".").first.map(String.init) ?? field) }.prefix(8)
+                throw ValidationError("no field \(field)" + (near.isEmpty ? " (see 'osiscope fields')" : "; for example \(near.joined(separator: ", "))"))
+            }
+        }
     }
 
     func run() throws {
@@ -46,7 +59,7 @@ struct Inspect: ParsableCommand {
         let out = run.makeOutput()
         let style = output.style, json = json, hex = hex
         let tree = TreeRenderer(style: style, explain: explain, width: terminalWidth())
-        let dump = HexDump(style: style)
+        let dump = HexDump(style: style, field: field)
         var shown = 0
         // Each packet is rendered on a decoding thread; this one only writes them in order.
         let damage = run.forEach(prepare: { event -> (number: Int, text: String?)? in

@@ -73,6 +73,20 @@ import Testing
         #expect(result.errors.hasPrefix("osiscope: invalid capture filter 'tcp port eighty': "))
     }
 
+    /// `--hex --field` marks the field's bytes; an unknown field or one without `--hex` is a usage error.
+    @Test func picksOutAFieldInTheDump() throws {
+        let shown = try CommandRunner.run(["inspect", "Samples/websocket-plain.pcapng", "--packet", "8", "--hex", "--field",
+                                           "websocket.masking_key"])
+        #expect(shown.status == 0)
+        #expect(shown.output.contains("websocket.masking_key  bytes 68–71 (marked ^^)"))
+        let unknown = try CommandRunner.run(["inspect", Self.sample, "--hex", "--field", "websocket.bogus"])
+        #expect(unknown.status == 64)
+        #expect(unknown.errors.contains("no field websocket.bogus; for example websocket.fin"))
+        let alone = try CommandRunner.run(["inspect", Self.sample, "--field", "tcp.flags"])
+        #expect(alone.status == 64)
+        #expect(alone.errors.contains("--field picks out bytes in the hex dump: use it with --hex"))
+    }
+
     @Test func honoursColourChoices() throws {
         let always = try CommandRunner.run(["inspect", Self.sample, "--packet", "1", "--color", "always"])
         #expect(always.output.contains("\u{1B}[34m"))

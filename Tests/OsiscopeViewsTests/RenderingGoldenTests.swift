@@ -50,6 +50,22 @@ import OsiscopeTestSupport
         try GoldenFile.check(TreeRenderer().render(frame) + HexDump().render(frame), against: "websocket-frame.txt")
     }
 
+    /// `--hex --field`: the masking key's four bytes reversed and marked ^^ under their row, and
+    /// named in the legend; a field the packet does not have is said so.
+    @Test func oneFieldPickedOutOfTheDump() throws {
+        let frame = try Self.packet(8, of: "websocket-plain.pcapng")
+        let plain = HexDump(field: "websocket.masking_key").render(frame)
+        #expect(plain.contains("websocket.masking_key  bytes 68–71 (marked ^^)"))
+        #expect(plain.components(separatedBy: "^^ ^^ ^^ ^^").count == 2)
+        try GoldenFile.check(plain, against: "websocket-masking-key.hex.txt")
+        try GoldenFile.check(HexDump(style: TerminalStyle(enabled: true), field: "websocket.masking_key").render(frame),
+                             against: "websocket-masking-key.hex.ansi")
+        let flags = HexDump(field: "tcp.flags").render(frame)
+        #expect(flags.contains("tcp.flags  bytes 46–47 (marked ^^)"))
+        let syn = try Self.packet(1, of: "http-keepalive.pcap")
+        #expect(HexDump(field: "websocket.masking_key").render(syn).contains("websocket.masking_key  is not in this packet's bytes"))
+    }
+
     @Test func webSocketUpgradeResponseShowsTheCheckedAccept() throws {
         let response = try Self.packet(6, of: "websocket-ipv6.pcap")
         try GoldenFile.check(PacketJSON.encode(response) + "\n", against: "websocket-101.json")
