@@ -39,10 +39,39 @@ public struct HexDump: Sendable {
             for source in layer.derivedSources {
                 guard let bytes = source.bytes, !bytes.isEmpty else { continue }
                 lines.append("  " + style.dim("\(Self.name(of: source.kind)) of the \(layer.title) frame at \(layer.offset) (\(byteCount(bytes.count)))"))
-                lines += rows(bytes)
+                if source.kind == .unmaskedPayload, let key = layer.field("websocket.masking_key")?.value.number {
+                    lines += unmasking(bytes, key: UInt32(truncatingIfNeeded: key))
+                } else {
+                    lines += rows(bytes)
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// RFC 6455 §5.3 shown: each row of the payload as sent (masked), the key repeated under it,
+    /// and their XOR, the bytes the application sent.
+    func unmasking(_ unmasked: [UInt8], key: UInt32) -> [String] {
+        let keyBytes = [UInt8(key >> 24), UInt8(key >> 16 & 0xFF), UInt8(key >> 8 & 0xFF), UInt8(key & 0xFF)]
+        func cells(_ bytes: ArraySlice<UInt8>) -> String {
+            var text = ""
+            for (column, byte) in bytes.enumerated() {
+                if column == 8 { text += " " }
+                text += AddressFormat.hexByte(byte) + " "
+            }
+            return text.padding(toLength: 49, withPad: " ", startingAt: 0)
+        }
+        var lines: [String] = []
+        for start in stride(from: 0, to: unmasked.count, by: 16) {
+            let row = unmasked[start..<min(start + 16, unmasked.count)]
+            let keyRun = row.indices.map { keyBytes[$0 % 4] }
+            let masked = zip(row, keyRun).map { $0 ^ $1 }
+            let ascii = String(row.map(TerminalSafe.asciiOrDot))
+            lines.append("  " + style.dim(String(start, radix: 16).leftPadded(4)) + "  " + cells(masked[...]) + " masked")
+            lines.append("        " + style.dim(cells(keyRun[...]) + " XOR key"))
+            lines.append("        " + cells(row) + " = " + ascii)
+        }
+        return lines
     }
 
     /// How a byte source is named above its dump.
