@@ -19,9 +19,10 @@ import argparse
 import asyncio
 import hashlib
 import json
-import signal
 
 from aiohttp import web
+
+from aiohttp_serve import serve_until_signalled
 
 HELLO = "Hello, osiscope!\n"
 CHUNKS = [b"chunk one\n", b"chunk two is a bit longer\n", b"chunk three, the last one\n"]
@@ -101,15 +102,7 @@ async def main():
     app.router.add_post("/echo", echo)
     app.router.add_get("/big", big)
 
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, args.host, args.port).start()
-
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    await stop
-    await runner.cleanup()
+    await serve_until_signalled(app, args.host, args.port)
 
     with open(args.expected, "w") as f:
         json.dump({"description": "HTTP/1.1 exchanges on one kept-alive TCP connection, "

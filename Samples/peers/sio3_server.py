@@ -32,12 +32,12 @@ python-socketio 4.x the Socket.IO sid of every namespace is the Engine.IO sid.
 """
 import argparse
 import asyncio
-import json
-import signal
 from urllib.parse import parse_qs
 
 import socketio
 from aiohttp import web
+
+from aiohttp_serve import serve_until_signalled, write_log
 
 
 # python-socketio 4.6.1 and python-engineio 3.14.2 (2020, the last of their
@@ -137,18 +137,8 @@ async def main():
         note("server", "/admin", "ACK", sid, args=list(reply), ack_of="upload")
         return reply
 
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, args.host, args.port).start()
-
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    await stop
-    await runner.cleanup()
-    with open(args.log, "w") as f:
-        json.dump(log, f, indent=2)
-        f.write("\n")
+    await serve_until_signalled(app, args.host, args.port)
+    write_log(args.log, log)
 
 
 if __name__ == "__main__":

@@ -39,11 +39,11 @@ record.sh hands the log to verify.py socketio-truth.
 """
 import argparse
 import asyncio
-import json
-import signal
 
 import socketio
 from aiohttp import web
+
+from aiohttp_serve import serve_until_signalled, write_log
 
 NEWS = {"headline": "osiscope decodes Socket.IO", "id": 7}
 QUESTION = {"q": "ready?"}
@@ -176,18 +176,8 @@ async def main():
             note("server", "/", "EVENT", c2, "whisper", [WHISPER], ack=False)
             await sio.emit("whisper", WHISPER, to=c2)
 
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, args.host, args.port).start()
-
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    await stop
-    await runner.cleanup()
-    with open(args.log, "w") as f:
-        json.dump(log, f, indent=2)
-        f.write("\n")
+    await serve_until_signalled(app, args.host, args.port)
+    write_log(args.log, log)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,11 @@ The events the server saw/sent are written as JSON to --log on shutdown
 """
 import argparse
 import asyncio
-import json
-import signal
 
 import socketio
 from aiohttp import web
+
+from aiohttp_serve import serve_until_signalled, write_log
 
 NEWS = {"headline": "osiscope decodes Socket.IO", "id": 7}
 
@@ -63,18 +63,8 @@ async def main():
     async def disconnect(sid, reason):
         log.append({"event": "disconnect", "reason": str(reason)})
 
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, args.host, args.port).start()
-
-    stop = asyncio.get_running_loop().create_future()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    await stop
-    await runner.cleanup()
-    with open(args.log, "w") as f:
-        json.dump(log, f, indent=2)
-        f.write("\n")
+    await serve_until_signalled(app, args.host, args.port)
+    write_log(args.log, log)
 
 
 if __name__ == "__main__":

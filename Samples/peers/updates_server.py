@@ -17,10 +17,11 @@ log is written to --log on shutdown (SIGINT/SIGTERM).
 import argparse
 import asyncio
 import json
-import signal
 import time
 
 from aiohttp import web, WSMsgType
+
+from aiohttp_serve import serve_until_signalled
 
 PRICES = [101.25, 101.75, 100.85, 102.15, 102.45]
 UPDATES = [json.dumps({"n": n, "price": p}, separators=(",", ":")) for n, p in enumerate(PRICES, 1)]
@@ -133,14 +134,7 @@ async def main(args):
     app.router.add_get("/poll", poll)
     app.router.add_get("/long", long_poll)
     app.router.add_get("/ws", websocket)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", args.port).start()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-    await stop.wait()
-    await runner.cleanup()
+    await serve_until_signalled(app, "127.0.0.1", args.port)
     with open(args.log, "w") as f:
         json.dump({"updates": UPDATES, "requests": log}, f, indent=2)
 
