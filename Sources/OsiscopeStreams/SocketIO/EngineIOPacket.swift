@@ -101,7 +101,7 @@ public struct EngineIOPacket: Sendable, Equatable {
             return .success(EngineIOPacket(type: type, data: [UInt8](decoded), isBinary: true, base64: true, range: range))
         }
         guard first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
-            return .failure(EngineIOParseError(offset: offset, reason: "a packet starts with its type digit, not '\(printable(first))'"))
+            return .failure(EngineIOParseError(offset: offset, reason: "a packet starts with its type digit, not '\(first.quotedInMessage)'"))
         }
         return .success(EngineIOPacket(type: EngineIOPacketType(code: first - UInt8(ascii: "0")), data: Array(bytes.dropFirst()),
                                        range: range))
@@ -116,9 +116,6 @@ public struct EngineIOPacket: Sendable, Equatable {
         return EngineIOPacket(type: .message, data: bytes, isBinary: true, range: 0..<bytes.count)
     }
 
-    static func printable(_ byte: UInt8) -> String {
-        byte >= 0x21 && byte < 0x7F ? String(UnicodeScalar(byte)) : "0x" + String(byte, radix: 16)
-    }
 }
 
 /// Why bytes are not an Engine.IO packet or payload, and where (offset in the payload).

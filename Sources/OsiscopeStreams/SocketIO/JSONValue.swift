@@ -89,7 +89,7 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw error("unexpected character '\(Self.printable(byte))'")
+        default: throw error("unexpected character '\(byte.quotedInMessage)'")
         }
     }
 
@@ -217,7 +217,7 @@ public struct JSONParser {
             // A lone surrogate has no UTF-8 form: it is shown as U+FFFD, as browsers do.
             let character = Unicode.Scalar(scalar) ?? Unicode.Scalar(0xFFFD)!
             out.append(contentsOf: String(Character(character)).utf8)
-        default: throw error("unknown escape '\\\(Self.printable(byte))'")
+        default: throw error("unknown escape '\\\(byte.quotedInMessage)'")
         }
     }
 
@@ -241,9 +241,6 @@ public struct JSONParser {
         }
     }
 
-    private static func printable(_ byte: UInt8) -> String {
-        byte >= 0x21 && byte < 0x7F ? String(UnicodeScalar(byte)) : "0x" + String(byte, radix: 16)
-    }
 }
 
 extension JSONValue {
@@ -286,4 +283,7 @@ extension JSONValue {
 extension UInt8 {
     /// "0" to "9": the digits of JSON numbers, length prefixes and ack ids.
     var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+
+    /// The byte as a diagnostic names it: the character when printable, else its hex.
+    var quotedInMessage: String { self >= 0x21 && self < 0x7F ? String(UnicodeScalar(self)) : "0x" + String(self, radix: 16) }
 }
