@@ -31,4 +31,11 @@ extension String {
         let digits = String(fraction)
         self = "\(micros < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: 6 - digits.count) + digits
     }
+
+    /// One decimal, "147.0", for averages; clamped as `format6`.
+    public init(format1 value: Double) {
+        let limit = 1e15
+        let tenths = Int64(((value.isFinite ? Swift.min(Swift.max(value, -limit), limit) : 0) * 10).rounded())
+        self = "\(tenths < 0 && tenths > -10 ? "-" : "")\(tenths / 10).\(abs(tenths % 10))"
+    }
 }

@@ -85,6 +85,10 @@ public struct TransportInfo: Sendable {
     public var source: Endpoint
     public var destination: Endpoint
     public var tcp: TCPSegmentInfo?
+    /// Where the IP header and the transport header start in the packet: with `tcp`'s payload
+    /// offset, each layer's header length (a conversation's overhead per layer).
+    public var networkOffset = 0
+    public var transportOffset = 0
 }
 
 /// A packet decoded layer by layer, from the link layer upwards.

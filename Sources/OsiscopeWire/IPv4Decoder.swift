@@ -132,6 +132,7 @@ enum IPv4Decoder {
         }
         context.end = min(end, context.end)
         let payloadLength = (end - offset) - headerLength
+        context.networkOffset = offset
         context.pseudoHeader = PseudoHeader(source: source, destination: destination, length: payloadLength,
                                             protocolNumber: UInt8(protocolNumber))
         let moreFragments = flagsRaw & 0x2000 != 0

@@ -100,6 +100,7 @@ enum IPv6Decoder {
             next = header.next
             at += header.length
         }
+        context.networkOffset = offset
         context.pseudoHeader = PseudoHeader(source: source, destination: destination,
                                             length: (end - offset) - at, protocolNumber: UInt8(truncatingIfNeeded: next))
         if fragmented {

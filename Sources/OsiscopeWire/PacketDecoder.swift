@@ -20,6 +20,8 @@ struct DecodeContext {
     var layers: [Layer] = []
     /// Source and destination address and upper-layer length, for TCP/UDP/ICMPv6 checksums.
     var pseudoHeader: PseudoHeader?
+    /// Where the innermost IP header starts: the transport's headers are counted from there.
+    var networkOffset = 0
     var transport: TransportInfo?
     /// Inside the datagram an ICMP error quotes: such a quote's own ICMP errors are not opened again.
     var insideQuote = false

@@ -86,7 +86,7 @@ enum TCPDecoder {
             kind: .tcp,
             source: Endpoint(address: IPAddress(context.pseudoHeader?.source ?? []), port: sourcePort),
             destination: Endpoint(address: IPAddress(context.pseudoHeader?.destination ?? []), port: destinationPort),
-            tcp: info)
+            tcp: info, networkOffset: context.networkOffset, transportOffset: offset)
         context.add(builder.layer("tcp", title, .transport, length: max(headerLength, Header.minimumLength),
                                   summary: TCPSegmentInfo.summary(
                                       ports: (UInt64(sourcePort), UInt64(destinationPort)), flags: flags, sequence: sequence,

@@ -52,7 +52,8 @@ enum UDPDecoder {
         context.transport = TransportInfo(
             kind: .udp,
             source: Endpoint(address: IPAddress(context.pseudoHeader?.source ?? []), port: sourcePort),
-            destination: Endpoint(address: IPAddress(context.pseudoHeader?.destination ?? []), port: destinationPort))
+            destination: Endpoint(address: IPAddress(context.pseudoHeader?.destination ?? []), port: destinationPort), networkOffset: context.networkOffset,
+            transportOffset: offset)
         let payload = max(0, min(length, builder.available) - Header.size)
         context.add(builder.layer("udp", title, .transport, length: Header.size,
                                   summary: "\(sourcePort) → \(destinationPort) Len=\(max(0, length - Header.size))"))

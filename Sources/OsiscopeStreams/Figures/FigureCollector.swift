@@ -1,0 +1,140 @@
+import OsiscopeCapture
+import OsiscopeWire
+
+/// Counts each TCP conversation's figures from the pipeline's events (packets, messages,
+/// connections) and hands them over when the conversation is retired, so memory holds only
+/// the open conversations.
+public struct FigureCollector {
+    /// What a packet adds to its side: the headers of layers 2 to 4 and its bytes.
+    private struct PacketCounts: Sendable {
+        var packets = 0, wire = 0, tcpPayload = 0, l2 = 0, l3 = 0, l4 = 0
+    }
+
+    private final class Tally {
+        /// The sender of the first packet seen: packets are counted by captured side (0 is this
+        /// endpoint) until the conversation's end says which side was the client.
+        var firstSender: Endpoint
+        var packets = [PacketCounts(), PacketCounts()]
+        var sides = DirectionPair(both: ConversationFigures.Side())
+        var lastSender: Direction?
+        var turns = 0, serverInitiated = 0, requests = 0
+        /// A client WebSocket message has come that no server message followed yet.
+        var clientAwaitsAnswer = false
+        var duplex = DuplexClock()
+        var latency = LatencySample()
+
+        init(firstSender: Endpoint) { self.firstSender = firstSender }
+    }
+
+    private var open: [Int: Tally] = [:]
+    private var captureLatency = LatencySample()
+    private var retired = CaptureFigures()
+
+    /// The sum of the conversations retired so far, with the latency of all their exchanges.
+    public var totals: CaptureFigures {
+        var totals = retired
+        totals.latency = captureLatency.summary
+        return totals
+    }
+
+    public init() {}
+
+    /// The figures of the conversation this event retires, if it retires one.
+    public mutating func take(_ event: PipelineEvent) -> ConversationFigures? {
+        switch event {
+        case .packet(let packet):
+            count(packet)
+        case .messageCompleted(let message):
+            count(message)
+        case .connectionClosed(let summary):
+            return close(summary)
+        case .connectionOpened, .messageStarted, .streamBytes:
+            break
+        }
+        return nil
+    }
+
+    private mutating func count(_ event: PacketEvent) {
+        guard let transport = event.transport, let tcp = transport.tcp, let annotation = event.conversation,
+              !annotation.isUDP else { return }
+        let tally = open[annotation.stream] ?? Tally(firstSender: transport.source)
+        open[annotation.stream] = tally
+        let side = transport.source == tally.firstSender ? 0 : 1
+        let l3 = transport.transportOffset - transport.networkOffset
+        let l4 = tcp.payloadOffset - transport.transportOffset
+        let original = event.packet.originalLength
+        tally.packets[side].packets += 1
+        tally.packets[side].wire += original
+        tally.packets[side].tcpPayload += tcp.payloadLength
+        tally.packets[side].l3 += l3
+        tally.packets[side].l4 += l4
+        // Whatever is not the IP datagram belongs to the link: its header, padding, trailer.
+        tally.packets[side].l2 += max(0, original - l3 - l4 - tcp.payloadLength)
+        tally.duplex.segment(from: side, at: event.packet.timestamp, sequence: annotation.relativeSequence,
+                                     payload: tcp.payloadLength, acknowledgment: annotation.relativeAcknowledgment)
+    }
+
+    private mutating func count(_ message: ApplicationMessage) {
+        guard let tally = open[message.stream] else { return }
+        let direction = message.direction
+        switch message.content {
+        case .http(let http):
+            tally.sides[direction].payloadBytes += http.bodyLength
+            tally.sides[direction].overhead.l7 += max(0, Int(http.range.count) - http.bodyLength)
+            if http.head.kind == .request {
+                tally.requests += 1
+            } else if let request = message.request {
+                tally.latency.add(request.seconds)
+                captureLatency.add(request.seconds)
+            } else {
+                tally.serverInitiated += 1
+            }
+        case .websocket(let websocket):
+            tally.sides[direction].payloadBytes += Int(websocket.wireLength)
+            tally.sides[direction].overhead.l7 += websocket.headerBytes
+            // WebSocket has no requests: a server message answers the client's latest message
+            // when it is the first to follow it (an echo, a reply, the close echoed); a pong
+            // always answers.
+            if direction == .client {
+                if websocket.opcode != .pong { tally.clientAwaitsAnswer = true }
+            } else if websocket.opcode != .pong {
+                if !tally.clientAwaitsAnswer { tally.serverInitiated += 1 }
+                tally.clientAwaitsAnswer = false
+            }
+        case .gap(let gap):
+            tally.sides[gap.direction].lostBytes += Int(gap.bytes)
+            return
+        case .engineIO, .socketIO, .other:
+            // Carried inside HTTP bodies and WebSocket messages, which are counted already.
+            return
+        }
+        tally.sides[direction].messages += 1
+        if let last = tally.lastSender, last != direction { tally.turns += 1 }
+        tally.lastSender = direction
+    }
+
+    private mutating func close(_ summary: ConnectionSummary) -> ConversationFigures? {
+        guard let tally = open.removeValue(forKey: summary.stream) else { return nil }
+        var figures = ConversationFigures(stream: summary.stream, protocolName: summary.protocolName, client: summary.client,
+                                          server: summary.server, firstSeen: summary.firstSeen, lastSeen: summary.lastSeen)
+        figures.sides = tally.sides
+        let clientSide = tally.firstSender == summary.client ? 0 : 1
+        for direction in Direction.allCases {
+            let counts = tally.packets[direction == .client ? clientSide : 1 - clientSide]
+            figures.sides[direction].packets = counts.packets
+            figures.sides[direction].wireBytes = counts.wire
+            figures.sides[direction].tcpPayloadBytes = counts.tcpPayload
+            figures.sides[direction].overhead.l2 = counts.l2
+            figures.sides[direction].overhead.l3 = counts.l3
+            figures.sides[direction].overhead.l4 = counts.l4
+        }
+        figures.turns = tally.turns
+        figures.serverInitiated = tally.serverInitiated
+        figures.requests = tally.requests
+        figures.overlapSeconds = tally.duplex.seconds
+        figures.overlaps = tally.duplex.overlaps
+        figures.latency = tally.latency.summary
+        retired.add(figures)
+        return figures
+    }
+}
