@@ -52,7 +52,7 @@ REQS_V3=$PEERS/requirements-v3.txt
 NS=osiscope-rec
 ALL=(http-keepalive websocket-plain websocket-deflate websocket-ipv6 socketio-upgrade
      socketio-polling socketio-websocket socketio-broadcast socketio-v3 socketio-browser
-     update-reload update-short-polling update-long-polling update-websocket)
+     update-reload update-short-polling update-long-polling update-websocket websocket-duplex)
 declare -A FILE=(
     [http-keepalive]=http-keepalive.pcap
     [websocket-plain]=websocket-plain.pcapng
@@ -68,6 +68,7 @@ declare -A FILE=(
     [update-short-polling]=update-short-polling.pcapng
     [update-long-polling]=update-long-polling.pcapng
     [update-websocket]=update-websocket.pcapng
+    [websocket-duplex]=websocket-duplex.pcapng
 )
 # socketio-browser's socket.io client script: nicegui/static/socket.io.min.js of this
 # nicegui wheel, which must have this sha256 (the script's header: "Socket.IO v4.8.1").
@@ -621,6 +622,25 @@ rec_update_reload() { rec_updates update-reload reload 8090; }
 rec_update_short_polling() { rec_updates update-short-polling short 8091 40010; }
 rec_update_long_polling() { rec_updates update-long-polling long 8092 40011; }
 rec_update_websocket() { rec_updates update-websocket ws 8093 40012; }
+
+# websocket-duplex (peers/duplex_server.py, peers/duplex_client.py, python websockets): both
+# peers send 4 messages of 30000 bytes at the same moment on one connection and read the
+# other's slowly through a small receive buffer, so TCP flow control keeps messages of both
+# directions in flight together. The expected file is made from the capture by verify.py
+# duplex-expected and checked against both peers' logs; it fails unless at least 3
+# client/server message pairs were in flight (sent, last byte not yet acknowledged) at once.
+rec_websocket_duplex() {
+    new_namespace
+    start_capture dumpcap "$TMP/websocket-duplex.pcapng" -i lo
+    start_server duplex 8094 "$PY" "$PEERS/duplex_server.py" --port 8094 --log "$TMP/duplex-server.json"
+    run_client "$PY" "$PEERS/duplex_client.py" --uri ws://127.0.0.1:8094/duplex --local-port 40013 \
+        --log "$TMP/duplex-client.json"
+    stop_server
+    stop_capture
+    "$PY" "$HERE/verify.py" duplex-expected "$TMP/websocket-duplex.pcapng" "$TMP/duplex-client.json" \
+        "$TMP/duplex-server.json" >"$TMP/websocket-duplex.expected.json" \
+        || die "websocket-duplex: the capture and the peers' logs do not agree, or no duplex moment"
+}
 
 # ---------------------------------------------------------------- main
 

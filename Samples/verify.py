@@ -30,6 +30,14 @@
       peers/updates_server.py and peers/updates_client.py. `check`
       recomputes all of it from the capture and compares.
 
+  verify.py duplex-expected CAPTURE CLIENT_LOG SERVER_LOG
+      Prints the expected.json of websocket-duplex (without "capture"): messages
+      with first/last packet, per-direction totals, and under "duplex" each data
+      message's in-flight interval (first packet until the other side's first ACK
+      of its last byte) and the client/server message pairs whose intervals
+      overlap (at least 3 required); checked against the logs of
+      peers/duplex_server.py and peers/duplex_client.py. `check` recomputes it.
+
   verify.py socketio-expected CAPTURE CLIENT_LOG SERVER_LOG
       Prints the expected.json of the Socket.IO sample. python-socketio puts
       random session ids in its messages, so the WebSocket message list comes
@@ -316,6 +324,10 @@ def check(capture, expected_path):
         errs, n = check_updates(capture, expected)
         errors += errs
         summary += f", {n} updates"
+    if "duplex" in expected:
+        errs, n = check_duplex(capture, expected)
+        errors += errs
+        summary += f", {n} client/server message pairs in flight at once"
     if "events" in expected and "protocol" in expected:
         errs, n = check_socketio(capture, expected)
         errors += errs
@@ -1394,6 +1406,160 @@ def check_updates(capture, expected):
     return errors, len(got["updates"])
 
 
+# ---------------------------------------------------------------- websocket-duplex
+
+DUPLEX_DESCRIPTION = ("Full-duplex WebSocket on one connection (/duplex, no extensions, python websockets on "
+                      "both sides): at the same moment each peer sends 4 text messages of 30000 bytes without "
+                      "waiting for the other, and each reads the other's slowly (one every 30 ms) through a "
+                      "small receive buffer (SO_RCVBUF 4096), so TCP flow control holds messages of both "
+                      "directions in flight at the same time; then close 1000 from the client")
+
+DUPLEX_CRITERION = ("A WebSocket message is in flight from the capture time of its first packet until the "
+                    "capture time of the first packet from the other side whose TCP ACK covers the message's "
+                    "last byte (relative tcp.ack >= relative sequence number of that byte + 1), or until its "
+                    "last packet if never acknowledged. A duplex pair is a client and a server data message "
+                    "whose in-flight intervals intersect with positive length. Times are frame.time_relative "
+                    "(seconds since the capture's first packet).")
+
+
+def duplex_from_capture(capture):
+    """What websocket-duplex.expected.json holds besides "description" and "capture", from the
+    capture alone (tshark): messages with first/last packet, totals per direction, and under
+    "duplex" every message's in-flight interval and the client/server message pairs whose
+    intervals overlap (DUPLEX_CRITERION)."""
+    packets = [Packet(pk) for pk in pdml(capture)]
+    server_port = server_port_of(packets)
+    side = lambda p: "server" if p.srcport == server_port else "client"
+    sides = ("client", "server")
+    totals = {k: {"client": 0, "server": 0} for k in
+              ("packets", "frame_bytes", "tcp_payload_bytes", "http_head_bytes",
+               "websocket_header_bytes", "websocket_payload_bytes")}
+    totals["retransmitted_payload_bytes"] = {"client": 0, "server": 0}
+    handshake = {}
+    times, acks = {}, {}
+    # Highest relative sequence number + 1 sent so far per direction: payload below it is a
+    # retransmission (TCP resends a segment when the small receive window stalls it).
+    next_seq = {"client": 1, "server": 1}
+    for p in packets:
+        d = side(p)
+        if p.tcp_len:
+            seq = int(first(p.el, "tcp.seq"))
+            totals["retransmitted_payload_bytes"][d] += max(0, min(seq + p.tcp_len, next_seq[d]) - seq)
+            next_seq[d] = max(next_seq[d], seq + p.tcp_len)
+        times[p.number] = round(float(first(p.el, "frame.time_relative")), 6)
+        if p.ack:
+            acks[p.number] = (d, int(first(p.el, "tcp.ack")))
+        totals["packets"][d] += 1
+        totals["frame_bytes"][d] += int(first(p.el, "frame.len"))
+        totals["tcp_payload_bytes"][d] += p.tcp_len
+        for proto in (x for x in p.el if x.tag == "proto" and x.get("name") == "http"):
+            head = int(proto.get("size"))
+            totals["http_head_bytes"][d] += head
+            key = "request" if first(proto, "http.request.method") is not None else "response"
+            handshake[key] = {"packet": p.number, "head_length": head}
+            if key == "request":
+                handshake[key]["uri"] = first(proto, "http.request.uri")
+            else:
+                handshake[key]["status"] = int(first(proto, "http.response.code"))
+    frames = ws_frames(packets, server_port)
+    for f in frames:
+        n = f["wire_length"]
+        totals["websocket_header_bytes"][f["from"]] += 2 + (2 if 126 <= n < 65536 else 8 if n >= 65536 else 0) \
+            + (4 if f["masked"] else 0)
+        totals["websocket_payload_bytes"][f["from"]] += n
+    for d in sides:
+        parts = sum(totals[k][d] for k in ("http_head_bytes", "websocket_header_bytes", "websocket_payload_bytes"))
+        unique = totals["tcp_payload_bytes"][d] - totals["retransmitted_payload_bytes"][d]
+        if parts != unique:
+            raise SystemExit(f"duplex: {capture}: {d}: {unique} TCP payload bytes (without retransmissions), "
+                             f"but HTTP and WebSocket PDUs make {parts}")
+    facts = capture_facts(capture)["websocket"]
+    messages, flights = [], []
+    numbers = [p.number for p in packets]
+    for index, (m, fm) in enumerate(zip(ws_messages(frames), facts["messages"])):
+        if (m["from"], m["opcode"]) != (fm["from"], fm["opcode"]):
+            raise SystemExit(f"duplex: {capture}: message {index}: {m['from']} {m['opcode']} here, "
+                             f"{fm['from']} {fm['opcode']} in the capture facts")
+        e = {"from": m["from"], "opcode": m["opcode"], "first_packet": min(fm["packets"]),
+             "last_packet": fm["packet"], "packets": len(fm["packets"])}
+        if m["opcode"] == "close":
+            e.update(close_code=m["close_code"], close_reason=m["close_reason"], length=m["frames"][0]["wire_length"])
+        else:
+            text = m["payload"].decode()
+            e.update(compressed=m["compressed"], length=len(m["payload"]), n=json.loads(text)["n"])
+            if len(m["payload"]) <= 200:
+                e["text"] = text
+            else:
+                e["sha256"] = hashlib.sha256(m["payload"]).hexdigest()
+                e["text_prefix"] = text[:40]
+            # The message's last byte is at stream offset end - 1: relative sequence number end.
+            end = facts["frames"][fm["frames"][-1]]["stream_range"][1]
+            acked_by = next((q for q in numbers if q > e["first_packet"] and q in acks
+                             and acks[q][0] != m["from"] and acks[q][1] >= end + 1), None)
+            flights.append({"message": index, "from": m["from"], "n": e["n"],
+                            "first_packet": e["first_packet"], "last_packet": e["last_packet"],
+                            "last_byte_seq": end, "acked_by_packet": acked_by,
+                            "start": times[e["first_packet"]],
+                            "end": times[acked_by if acked_by is not None else e["last_packet"]]})
+        messages.append(e)
+    totals["websocket_messages"] = {d: sum(1 for m in messages if m["from"] == d) for d in sides}
+    pairs = []
+    for c in (f for f in flights if f["from"] == "client"):
+        for s in (f for f in flights if f["from"] == "server"):
+            start, end = max(c["start"], s["start"]), min(c["end"], s["end"])
+            if end > start:
+                pairs.append({"messages": [c["message"], s["message"]], "from": ["client", "server"],
+                              "n": [c["n"], s["n"]],
+                              "first_packets": [c["first_packet"], s["first_packet"]],
+                              "last_packets": [c["last_packet"], s["last_packet"]],
+                              "start": start, "end": end, "length": round(end - start, 6)})
+    conns = {p.stream for p in packets if p.stream is not None}
+    client_port = next(p.srcport for p in packets if p.syn and not p.ack)
+    return {
+        "client": f"127.0.0.1:{client_port}",
+        "server": f"ws://127.0.0.1:{server_port}/duplex",
+        "extensions": [],
+        "tcp_connections": len(conns),
+        "handshake": handshake,
+        "messages": messages,
+        "totals": totals,
+        "duplex": {"criterion": DUPLEX_CRITERION, "in_flight": flights,
+                   "overlapping_pairs": len(pairs), "pairs": pairs},
+    }
+
+
+def duplex_expected(capture, client_log, server_log):
+    got = duplex_from_capture(capture)
+    clog, slog = json.load(open(client_log)), json.load(open(server_log))
+    errors = []
+    for d, log, peer in (("client", clog, slog), ("server", slog, clog)):
+        wire = [(m["n"], m["length"]) for m in got["messages"] if m["from"] == d and m["opcode"] == "text"]
+        if not (wire == [(e["n"], e["length"]) for e in log["sent"]] == [(e["n"], e["length"]) for e in peer["received"]]):
+            errors.append(f"{d} messages: wire {wire}, sent {log['sent']}, received {peer['received']}")
+    closes = [(m["from"], m["close_code"]) for m in got["messages"] if m["opcode"] == "close"]
+    if closes != [("client", 1000), ("server", 1000)]:
+        errors.append(f"close frames {closes}")
+    if (clog.get("close_code"), slog.get("close_code")) != (1000, 1000):
+        errors.append(f"close codes in the logs: client {clog.get('close_code')}, server {slog.get('close_code')}")
+    if got["tcp_connections"] != 1:
+        errors.append(f"{got['tcp_connections']} TCP connections")
+    if got["duplex"]["overlapping_pairs"] < 3:
+        errors.append(f"only {got['duplex']['overlapping_pairs']} client/server message pairs in flight at the "
+                      f"same time (at least 3 wanted): {got['duplex']['pairs']}")
+    if errors:
+        raise SystemExit("duplex-expected: " + "; ".join(errors))
+    return json.dumps({"description": DUPLEX_DESCRIPTION + "; decoded from the capture (tshark) and "
+                       "cross-checked against both peers' logs.", **got}, indent=2)
+
+
+def check_duplex(capture, expected):
+    got = duplex_from_capture(capture)
+    errors = [f"duplex: {k} differs from the capture" for k, v in got.items() if expected.get(k) != v]
+    if got["duplex"]["overlapping_pairs"] < 3:
+        errors.append(f"duplex: only {got['duplex']['overlapping_pairs']} overlapping message pairs")
+    return errors, got["duplex"]["overlapping_pairs"]
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "capture-facts":
         sys.exit(capture_facts_command(sys.argv[2:]))
@@ -1404,6 +1570,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if len(sys.argv) == 6 and sys.argv[1] == "updates-expected":
         print(updates_expected(*sys.argv[2:]))
+        sys.exit(0)
+    if len(sys.argv) == 5 and sys.argv[1] == "duplex-expected":
+        print(duplex_expected(*sys.argv[2:]))
         sys.exit(0)
     if len(sys.argv) == 5 and sys.argv[1] == "socketio-expected":
         print(socketio_expected(*sys.argv[2:]))

@@ -39,8 +39,8 @@ public struct StatsView: Sendable {
         var duplex = "turns \(figures.turns) · server-initiated \(figures.serverInitiated) · "
             + "both sending \(String(format6: figures.overlapSeconds)) s"
         if let latency = figures.latency {
-            duplex += " · latency \(Self.milliseconds(latency.minimum))/\(Self.milliseconds(latency.median))/"
-                + "\(Self.milliseconds(latency.maximum)) (min/median/max)"
+            duplex += " · latency \(Self.milliseconds(latency.minimum)) min, \(Self.milliseconds(latency.median)) median, "
+                + "\(Self.milliseconds(latency.maximum)) max"
         }
         lines.append(duplex)
         lines.append(style.bold("verdict: ") + Self.verdict(figures))
@@ -52,17 +52,17 @@ public struct StatsView: Sendable {
     public static func verdict(_ figures: ConversationFigures) -> String {
         let messages = figures.sides.client.messages + figures.sides.server.messages
         if figures.overlaps > 0 {
-            return "full duplex: both sides sent while the other was sending, \(times(figures.overlaps)) "
+            return "full duplex: both sides had messages in flight at once, \(times(figures.overlaps)) "
                 + "(\(String(format6: figures.overlapSeconds)) s in all)"
         }
         if figures.serverInitiated > 0 {
             let count = figures.serverInitiated
             return "server push: the server sent \(count) message\(count == 1 ? "" : "s") nobody asked for; "
-                + "the two sides never sent at the same time"
+                + "the two sides never had messages in flight at once"
         }
         if figures.protocolName == "websocket" {
-            return "turn-taking: every server message answered a client message and the two sides never sent "
-                + "at the same time (\(figures.turns) turns)"
+            return "turn-taking: every server message answered a client message, and the two sides never had "
+                + "messages in flight at once (\(figures.turns) turns)"
         }
         if figures.requests > 0 {
             var text = "half duplex: the client asked and waited, \(times(figures.requests))"
@@ -70,7 +70,7 @@ public struct StatsView: Sendable {
             return text
         }
         if messages == 0 { return "no application messages: \(figures.sides.client.packets + figures.sides.server.packets) packets of TCP alone" }
-        return "\(messages) message\(messages == 1 ? "" : "s"), never both sides at once"
+        return "\(messages) message\(messages == 1 ? "" : "s"), never both sides' in flight at once"
     }
 
     public static func json(_ figures: ConversationFigures) -> String {

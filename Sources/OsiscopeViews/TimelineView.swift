@@ -19,7 +19,8 @@ public struct TimelineView: Sendable {
     /// Columns left for the bars on a line of `width`, after the label and the byte totals.
     public static func columns(width: Int) -> Int { max(10, width - label - 2 - 14) }
 
-    public func render(_ timeline: TimelineBins, columns: Int, title: String) -> String {
+    /// - Parameter width: the terminal's, for wrapping the scale lines; nil: never.
+    public func render(_ timeline: TimelineBins, columns: Int, title: String, width: Int? = nil) -> String {
         let (bins, seconds) = timeline.columns(columns)
         let peak = bins.map { max($0.bytes.client, $0.bytes.server) }.max() ?? 0
         guard peak > 0 else { return "\(title): no TCP packets\n" }
@@ -31,10 +32,10 @@ public struct TimelineView: Sendable {
                 guard bytes > 0 else { return " " }
                 return levels[min(levels.count - 1, (bytes * levels.count - 1) / peak)]
             }
-            let name = (direction == .client ? "client→server" : "server→client").rightPadded(Self.label)
+            let arrow = ascii ? "->" : "→"
+            let name = (direction == .client ? "client\(arrow)server" : "server\(arrow)client").rightPadded(Self.label)
             let text = String(cells)
-            return (ascii ? name.replacingOccurrences(of: "→", with: ">") : name)
-                + bar + style.color(text, direction == .client ? .cyan : .yellow) + bar
+            return name + bar + style.color(text, direction == .client ? .cyan : .yellow) + bar
         }
         let total = seconds * Double(bins.count)
         let sent = bins.reduce(into: DirectionPair(both: 0)) { sum, bin in
@@ -43,11 +44,11 @@ public struct TimelineView: Sendable {
         }
         var lines = [title + " · \(Self.duration(total)) across \(bins.count) columns",
                      "one column = \(Self.duration(seconds)); \(levels.last!) = \(peak) bytes on the wire in a column, "
-                        + "\(levels.first!) = a few, blank = none"]
+                        + "\(levels.first!) = a few, blank = none"].flatMap { line in width.map { LineFitting.wrap(line, width: $0, indent: 2) } ?? [line] }
         lines.append(row(.client) + "  \(sent.client) bytes")
         lines.append(row(.server) + "  \(sent.server) bytes")
         lines.append(axis(columns: bins.count, seconds: seconds))
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map { ascii ? ASCIIFallback.text($0) : $0 }.joined(separator: "\n") + "\n"
     }
 
     /// Time marks under the bars: the start, the middle and the end.

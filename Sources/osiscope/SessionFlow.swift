@@ -8,15 +8,19 @@ import OsiscopeViews
 enum SessionFlow {
     enum Step: Sendable {
         case message(ApplicationMessage, [UInt8]?)
-        case opened(Int, String)
-        case closed(Int)
+        case opened(ConnectionSummary)
+        case closed(ConnectionSummary)
+        /// A packet, for `observe`.
+        case packet(PacketEvent)
     }
 
     /// Decodes the capture (opened with `.messages` and `.connections` events) and calls `body`
-    /// with each message in order; `ended` gets each session as it ends.
+    /// with each message in order; `ended` gets each session as it ends; `observe`, when given, the
+    /// packet and connection events (open the capture with `.packets` for packets).
     static func run(_ capture: CaptureRun, prepare: @escaping @Sendable (ApplicationMessage) -> [UInt8]? = { _ in nil },
-                    ended: (SessionSummary) -> Void = { _ in },
+                    ended: (SessionSummary) -> Void = { _ in }, observe: ((PipelineEvent) -> Void)? = nil,
                     _ body: (SessionStage.Item) -> Void) -> CaptureError? {
+        let observes = observe != nil
         var stage = SessionStage()
         var clients = ClientAddresses()
         func report() {
@@ -28,8 +32,9 @@ enum SessionFlow {
         let damage = capture.forEach(prepare: { event -> Step? in
             switch event {
             case .messageCompleted(let message): .message(message, prepare(message))
-            case .connectionOpened(let connection): .opened(connection.stream, connection.client.description)
-            case .connectionClosed(let connection): .closed(connection.stream)
+            case .connectionOpened(let connection): .opened(connection)
+            case .connectionClosed(let connection): .closed(connection)
+            case .packet(let packet) where observes: .packet(packet)
             default: nil
             }
         }) { step in
@@ -37,10 +42,14 @@ enum SessionFlow {
             case .message(let message, let prepared):
                 stage.take(message, prepared: prepared, emit: body)
                 report()
-            case .opened(let stream, let client): clients.opened(stream, client)
-            case .closed(let stream):
-                clients.closed(stream)
-                stage.closed(stream: stream)
+            case .opened(let connection):
+                clients.opened(connection.stream, connection.client.description)
+                observe?(.connectionOpened(connection))
+            case .closed(let connection):
+                clients.closed(connection.stream)
+                stage.closed(stream: connection.stream)
+                observe?(.connectionClosed(connection))
+            case .packet(let packet): observe?(.packet(packet))
             }
             return true
         }

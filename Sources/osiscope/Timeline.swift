@@ -57,8 +57,9 @@ struct Timeline: ParsableCommand {
             for (index, bin) in bins.enumerated() { out.writeLine(TimelineView.json(bin, index: index, seconds: seconds)) }
         } else {
             let title = stream.map { "stream \($0)" } ?? "all TCP streams"
-            let count = columns ?? TimelineView.columns(width: terminalWidth() ?? 80)
-            out.write(TimelineView(style: output.style, ascii: ascii).render(timeline, columns: count, title: title))
+            let width = terminalWidth() ?? 80
+            out.write(TimelineView(style: output.style, ascii: ascii).render(timeline, columns: columns ?? TimelineView.columns(width: width),
+                                                                               title: title, width: width))
         }
         try run.finish(damage, output: out)
     }

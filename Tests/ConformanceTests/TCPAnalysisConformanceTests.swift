@@ -25,7 +25,7 @@ import OsiscopeWire
 
     @Test func theDerivedCapturesAreThere() {
         let samples = ConformanceCaptures.all.filter { $0.contains("/Samples/") }.count
-        #expect(samples == 14)
+        #expect(samples == 15)
         #expect(DerivedCaptures.all.count == samples * DerivedCaptures.Change.allCases.count)
     }
 

@@ -10,6 +10,8 @@ public struct PipelineRecording {
     public var opened: [ConnectionSummary] = []
     public var closed: [ConnectionSummary] = []
     public var streamEvents: [StreamEvent] = []
+    /// Every event as it came, for consumers of the raw order (the figures).
+    public var events: [PipelineEvent] = []
     /// The time of the first packet.
     public var start: Timestamp?
 
@@ -35,6 +37,7 @@ public struct PipelineRecording {
     public static func record(_ pipeline: PacketPipeline) throws -> PipelineRecording {
         var recording = PipelineRecording()
         while let event = try pipeline.next() {
+            recording.events.append(event)
             switch event {
             case .packet(let packet):
                 if recording.start == nil { recording.start = packet.packet.timestamp }

@@ -60,7 +60,8 @@ public struct ConversationFigures: Sendable, Equatable {
     public var serverInitiated = 0
     /// HTTP requests the client sent.
     public var requests = 0
-    /// Time during which both sides had sent data the other had not yet acknowledged.
+    /// Time during which both sides had a message in flight: sent (its first packet captured) and
+    /// not yet acknowledged by the other side's TCP.
     public var overlapSeconds = 0.0
     /// How many times that began: each is a moment when both sides were sending at once.
     public var overlaps = 0

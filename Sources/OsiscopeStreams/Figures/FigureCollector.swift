@@ -20,7 +20,10 @@ public struct FigureCollector {
         var turns = 0, serverInitiated = 0, requests = 0
         /// A client WebSocket message has come that no server message followed yet.
         var clientAwaitsAnswer = false
-        var duplex = DuplexClock()
+        /// The client as the connection's opening named it, for reading acknowledgments.
+        var client: Endpoint?
+        var flights = MessageFlights()
+        var overlap = FlightOverlap()
         var latency = LatencySample()
 
         init(firstSender: Endpoint) { self.firstSender = firstSender }
@@ -48,7 +51,9 @@ public struct FigureCollector {
             count(message)
         case .connectionClosed(let summary):
             return close(summary)
-        case .connectionOpened, .messageStarted, .streamBytes:
+        case .connectionOpened(let summary):
+            open[summary.stream]?.client = summary.client
+        case .messageStarted, .streamBytes:
             break
         }
         return nil
@@ -70,8 +75,10 @@ public struct FigureCollector {
         tally.packets[side].l4 += l4
         // Whatever is not the IP datagram belongs to the link: its header, padding, trailer.
         tally.packets[side].l2 += max(0, original - l3 - l4 - tcp.payloadLength)
-        tally.duplex.segment(from: side, at: event.packet.timestamp, sequence: annotation.relativeSequence,
-                                     payload: tcp.payloadLength, acknowledgment: annotation.relativeAcknowledgment)
+        if let client = tally.client, let acknowledgment = annotation.relativeAcknowledgment {
+            let acknowledged: Direction = transport.source == client ? .server : .client
+            tally.flights.acknowledge(acknowledged, relative: acknowledgment, at: event.packet.timestamp) { tally.overlap.add($0) }
+        }
     }
 
     private mutating func count(_ message: ApplicationMessage) {
@@ -79,6 +86,8 @@ public struct FigureCollector {
         let direction = message.direction
         switch message.content {
         case .http(let http):
+            tally.flights.sent(direction, start: message.startTimestamp, completed: message.timestamp,
+                               endOffset: http.range.upperBound) { tally.overlap.add($0) }
             tally.sides[direction].payloadBytes += http.bodyLength
             tally.sides[direction].overhead.l7 += max(0, Int(http.range.count) - http.bodyLength)
             if http.head.kind == .request {
@@ -90,6 +99,8 @@ public struct FigureCollector {
                 tally.serverInitiated += 1
             }
         case .websocket(let websocket):
+            tally.flights.sent(direction, start: message.startTimestamp, completed: message.timestamp,
+                               endOffset: websocket.streamRange.upperBound) { tally.overlap.add($0) }
             tally.sides[direction].payloadBytes += Int(websocket.wireLength)
             tally.sides[direction].overhead.l7 += websocket.headerBytes
             // WebSocket has no requests: a server message answers the client's latest message
@@ -131,8 +142,10 @@ public struct FigureCollector {
         figures.turns = tally.turns
         figures.serverInitiated = tally.serverInitiated
         figures.requests = tally.requests
-        figures.overlapSeconds = tally.duplex.seconds
-        figures.overlaps = tally.duplex.overlaps
+        tally.flights.finish { tally.overlap.add($0) }
+        tally.overlap.finish()
+        figures.overlapSeconds = tally.overlap.seconds
+        figures.overlaps = tally.overlap.overlaps
         figures.latency = tally.latency.summary
         retired.add(figures)
         return figures
