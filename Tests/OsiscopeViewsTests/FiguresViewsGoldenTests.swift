@@ -104,6 +104,19 @@ import OsiscopeTestSupport
         }
     }
 
+    /// Both sides sending 30 KB messages at once: heavy lanes on both sides, arrows marked ⇄.
+    @Test(arguments: [80, 120])
+    func ladderOfFullDuplex(width: Int) throws {
+        let layout = try Self.ladder("websocket-duplex.pcapng", tcp: false)
+        #expect(layout.bothSending == 7)
+        for (style, suffix) in Self.styles {
+            let lines = LadderText(style: style, width: width).render(layout, client: "127.0.0.1:40013", server: "127.0.0.1:8094",
+                                                                      subject: "stream 0")
+            #expect(lines.allSatisfy { LineFitting.visibleWidth($0) <= width })
+            try GoldenFile.check(lines.joined(separator: "\n") + "\n", against: "websocket-duplex.ladder.\(width).\(suffix)")
+        }
+    }
+
     @Test func ladderWithEverySegmentInASCII() throws {
         let layout = try Self.ladder("update-websocket.pcapng", tcp: true)
         let text = LadderText(ascii: true, width: 80).render(layout, client: "127.0.0.1:40012", server: "127.0.0.1:8093",
