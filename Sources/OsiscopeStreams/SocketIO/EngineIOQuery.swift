@@ -40,7 +40,8 @@ struct EngineIOQuery: Sendable, Equatable {
 
     /// Session ids are URL-safe base64, but a client may still escape them.
     private static func percentDecoded(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        // A byte search: String.contains(String) goes through Foundation's locale-aware search.
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         return text.removingPercentEncoding ?? text
     }
 }

@@ -113,7 +113,7 @@ public struct SessionStage {
             guard let sid = message.session, let state = sessions[sid] else { return false }
             // The upgrade request and its 101 belong to the WebSocket transport, not to polling.
             let uri = http.head.uri ?? message.request?.uri ?? ""
-            state.used(uri.contains("transport=websocket") ? .websocket : .polling, stream: message.stream, at: time)
+            state.used(EngineIOQuery(uri: uri)?.transport ?? .polling, stream: message.stream, at: time)
             return false
         default:
             return false
