@@ -60,6 +60,22 @@ import OsiscopeWire
         #expect(flights == [MessageFlight(tag: 0, direction: .client, start: Self.at(1), end: Self.at(2))])
     }
 
+    /// A capture of one direction never shows the ACKs: the messages waiting stay bounded, the
+    /// oldest landing when they were complete.
+    @Test func messagesNeverAcknowledgedStayBounded() {
+        var flights = MessageFlights()
+        var landed: [MessageFlight] = []
+        for index in 0..<10_000 {
+            flights.sent(.client, start: Self.at(index % 1000), completed: Self.at(index % 1000), endOffset: Int64(index + 1) * 10,
+                         tag: index) { landed.append($0) }
+        }
+        // A batch of 2,048 goes out each time 4,097 wait: after 4,097, 6,145 and 8,193 messages.
+        #expect(landed.count == 3 * MessageFlights.waitingLimit / 2)
+        #expect(landed.map(\.tag) == Array(0..<landed.count))
+        flights.finish { landed.append($0) }
+        #expect(landed.count == 10_000)
+    }
+
     @Test func relativeNumbersWrapEvery4GiB() {
         let (flights, _) = Self.measure([
             .acked(.client, UInt32.max - 9, 1),       // offset 2^32 - 11

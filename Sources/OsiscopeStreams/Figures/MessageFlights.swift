@@ -19,6 +19,10 @@ public struct MessageFlights: Sendable {
         var tag: Int, start: Timestamp, completed: Timestamp, endOffset: Int64
     }
 
+    /// Messages waiting for their acknowledgment, per direction, at most; beyond it (a capture
+    /// of one direction only, whose ACKs never come) the oldest lands at its completion.
+    public static let waitingLimit = 4096
+
     private var waiting = DirectionPair(both: [Waiting]())
     /// Stream offset up to which each direction's bytes are acknowledged, unwrapped.
     private var acknowledged = DirectionPair<Int64?>(both: nil)
@@ -33,6 +37,14 @@ public struct MessageFlights: Sendable {
             landed(MessageFlight(tag: tag, direction: direction, start: start, end: completed))
         } else {
             waiting[direction].append(Waiting(tag: tag, start: start, completed: completed, endOffset: endOffset))
+            if waiting[direction].count > Self.waitingLimit {
+                // Landed in batches, so that each message costs O(1) on average.
+                let oldest = waiting[direction].prefix(Self.waitingLimit / 2)
+                for message in oldest {
+                    landed(MessageFlight(tag: message.tag, direction: direction, start: message.start, end: message.completed))
+                }
+                waiting[direction].removeFirst(oldest.count)
+            }
         }
     }
 
