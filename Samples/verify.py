@@ -136,6 +136,16 @@ def check_tcp(packets):
     return errors, len(streams)
 
 
+def add_frame_totals(totals, frames):
+    """Adds each frame's header (2 bytes, +2 or +8 for the extended length, +4 for the mask;
+    RFC 6455 section 5.2) and payload to its side's totals."""
+    for f in frames:
+        n = f["wire_length"]
+        totals["websocket_header_bytes"][f["from"]] += 2 + (2 if 126 <= n < 65536 else 8 if n >= 65536 else 0) \
+            + (4 if f["masked"] else 0)
+        totals["websocket_payload_bytes"][f["from"]] += n
+
+
 def ws_frames(packets, server_port):
     """One dict per WebSocket frame, in capture order, with what tshark shows."""
     frames = []
@@ -1280,11 +1290,7 @@ def updates_from_capture(capture, mode):
                     r["body"] = body.decode()
                 responses.append((r, body))
     frames = ws_frames(packets, server_port)
-    for f in frames:
-        n = f["wire_length"]
-        totals["websocket_header_bytes"][f["from"]] += 2 + (2 if 126 <= n < 65536 else 8 if n >= 65536 else 0) \
-            + (4 if f["masked"] else 0)
-        totals["websocket_payload_bytes"][f["from"]] += n
+    add_frame_totals(totals, frames)
     # What the TCP payload is made of: nothing else than HTTP heads and bodies and WebSocket frames.
     for d in sides:
         parts = sum(totals[k][d] for k in ("http_head_bytes", "http_body_bytes", "websocket_header_bytes",
@@ -1462,11 +1468,7 @@ def duplex_from_capture(capture):
             else:
                 handshake[key]["status"] = int(first(proto, "http.response.code"))
     frames = ws_frames(packets, server_port)
-    for f in frames:
-        n = f["wire_length"]
-        totals["websocket_header_bytes"][f["from"]] += 2 + (2 if 126 <= n < 65536 else 8 if n >= 65536 else 0) \
-            + (4 if f["masked"] else 0)
-        totals["websocket_payload_bytes"][f["from"]] += n
+    add_frame_totals(totals, frames)
     for d in sides:
         parts = sum(totals[k][d] for k in ("http_head_bytes", "websocket_header_bytes", "websocket_payload_bytes"))
         unique = totals["tcp_payload_bytes"][d] - totals["retransmitted_payload_bytes"][d]

@@ -23,10 +23,10 @@ public struct CompareView: Sendable {
             ("overhead bytes", "\(figures.overheadBytes)"),
             ("overhead per message", figures.overheadPerMessage.map { String(format1: $0) } ?? "–"),
             ("HTTP requests", "\(figures.requests)"),
-            ("latency (median)", figures.latency.map { StatsView.milliseconds($0.median) } ?? "–"),
+            ("latency (median)", figures.latency.map { MessageList.milliseconds($0.median) } ?? "–"),
             ("turns", "\(figures.turns)"),
             ("server-initiated messages", "\(figures.serverInitiated)"),
-            ("both sides sending", String(format6: figures.overlapSeconds) + " s"),
+            ("both sides in flight", String(format6: figures.overlapSeconds) + " s"),
             ("duration", String(format6: figures.durationSeconds) + " s"),
         ]
     }
@@ -59,16 +59,16 @@ public struct CompareView: Sendable {
 
     /// A name cut after its hyphens into lines of at most `width` ("update-", "short-polling").
     static func pieces(_ name: String, width: Int) -> [String] {
+        // Each part keeps its hyphen: "update-", "short-", "polling".
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
         var lines: [String] = [], current = ""
-        for part in name.split(separator: "-", omittingEmptySubsequences: false).enumerated().map({ index, part in
-            index == 0 ? String(part) : "-" + part
-        }) {
-            if !current.isEmpty && current.count + part.count > width {
+        for (index, part) in parts.enumerated() {
+            let piece = String(part) + (index < parts.count - 1 ? "-" : "")
+            if !current.isEmpty && current.count + piece.count > width {
                 lines.append(current)
-                current = String(part.drop { $0 == "-" })
-                if let last = lines.popLast() { lines.append(last + "-") }
+                current = piece
             } else {
-                current += part
+                current += piece
             }
         }
         return lines + [current]
@@ -83,12 +83,7 @@ public struct CompareView: Sendable {
         json.add("payload_bytes", figures.payloadBytes)
         json.add("wire_bytes", figures.wireBytes)
         if let ratio = figures.wirePerPayloadByte { json.addRaw("wire_per_payload_byte", String(format1: ratio)) } else { json.addNull("wire_per_payload_byte") }
-        var overhead = JSONWriter()
-        overhead.add("l2", figures.sides.client.overhead.l2 + figures.sides.server.overhead.l2)
-        overhead.add("l3", figures.sides.client.overhead.l3 + figures.sides.server.overhead.l3)
-        overhead.add("l4", figures.sides.client.overhead.l4 + figures.sides.server.overhead.l4)
-        overhead.add("l7", figures.sides.client.overhead.l7 + figures.sides.server.overhead.l7)
-        json.addRaw("overhead_bytes", overhead.finished())
+        json.addRaw("overhead_bytes", StatsView.overheadJSON(figures.overhead))
         if let perMessage = figures.overheadPerMessage { json.addRaw("overhead_per_message", String(format1: perMessage)) } else { json.addNull("overhead_per_message") }
         json.add("requests", figures.requests)
         if let latency = figures.latency {

@@ -37,10 +37,10 @@ public struct StatsView: Sendable {
             lines.append(name.rightPadded(label) + left.leftPadded(number, with: " ") + right.leftPadded(number, with: " "))
         }
         var duplex = "turns \(figures.turns) · server-initiated \(figures.serverInitiated) · "
-            + "both sending \(String(format6: figures.overlapSeconds)) s"
+            + "both in flight \(String(format6: figures.overlapSeconds)) s"
         if let latency = figures.latency {
-            duplex += " · latency \(Self.milliseconds(latency.minimum)) min, \(Self.milliseconds(latency.median)) median, "
-                + "\(Self.milliseconds(latency.maximum)) max"
+            let ms = MessageList.milliseconds
+            duplex += " · latency \(ms(latency.minimum)) min, \(ms(latency.median)) median, \(ms(latency.maximum)) max"
         }
         lines.append(duplex)
         lines.append(style.bold("verdict: ") + Self.verdict(figures))
@@ -66,7 +66,7 @@ public struct StatsView: Sendable {
         }
         if figures.requests > 0 {
             var text = "half duplex: the client asked and waited, \(times(figures.requests))"
-            if let latency = figures.latency { text += "; answers took \(milliseconds(latency.median)) (median)" }
+            if let latency = figures.latency { text += "; answers took \(MessageList.milliseconds(latency.median)) (median)" }
             return text
         }
         if messages == 0 { return "no application messages: \(figures.sides.client.packets + figures.sides.server.packets) packets of TCP alone" }
@@ -84,12 +84,7 @@ public struct StatsView: Sendable {
             object.add("packets", side.packets)
             object.add("messages", side.messages)
             object.add("payload_bytes", side.payloadBytes)
-            var overhead = JSONWriter()
-            overhead.add("l2", side.overhead.l2)
-            overhead.add("l3", side.overhead.l3)
-            overhead.add("l4", side.overhead.l4)
-            overhead.add("l7", side.overhead.l7)
-            object.addRaw("overhead_bytes", overhead.finished())
+            object.addRaw("overhead_bytes", overheadJSON(side.overhead))
             if let perMessage = side.overheadPerMessage {
                 object.addRaw("overhead_per_message", String(format1: perMessage))
             } else {
@@ -116,6 +111,16 @@ public struct StatsView: Sendable {
         return json.finished()
     }
 
+    /// `{"l2":…,"l3":…,"l4":…,"l7":…}`
+    static func overheadJSON(_ overhead: ConversationFigures.Overhead) -> String {
+        var object = JSONWriter()
+        object.add("l2", overhead.l2)
+        object.add("l3", overhead.l3)
+        object.add("l4", overhead.l4)
+        object.add("l7", overhead.l7)
+        return object.finished()
+    }
+
     static func latencyJSON(_ latency: ConversationFigures.Latency) -> String {
         var object = JSONWriter()
         object.addRaw("min", String(format6: latency.minimum))
@@ -129,7 +134,6 @@ public struct StatsView: Sendable {
         side.overheadPerMessage.map { String(format1: $0) } ?? "–"
     }
 
-    static func milliseconds(_ seconds: Double) -> String { String(format1: seconds * 1000) + " ms" }
 
     static func times(_ count: Int) -> String { count == 1 ? "once" : "\(count) times" }
 }

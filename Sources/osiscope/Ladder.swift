@@ -45,9 +45,6 @@ struct Ladder: ParsableCommand {
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
-    /// Arrows kept: a diagram of more is unreadable, and memory stays bounded.
-    static let entryLimit = 20_000
-
     func validate() throws {
         if stream != nil && session != nil { throw ValidationError("--stream and --session each choose what to draw: give one") }
     }
@@ -56,7 +53,7 @@ struct Ladder: ParsableCommand {
         // Packets always: their acknowledgments say how long each message was in flight.
         let run = try CaptureRun(file: file, events: [.packets, .messages, .connections], streams: try streams.streamOptions(), showsProgress: format == .text,
                                  threads: streams.decodingThreads)
-        var builder = LadderBuilder(limit: Self.entryLimit)
+        var builder = LadderBuilder()
         var endpoints: [Int: (client: Endpoint, server: Endpoint)] = [:]
         var sides = ClientSides()
         var sessionStreams = Set<Int>()
@@ -117,7 +114,7 @@ struct Ladder: ParsableCommand {
         case .svg: out.write(LadderSVG.render(layout, client: client, server: server, subject: subject))
         }
         if builder.dropped > 0 {
-            printError("\(run.name): the ladder shows the first \(Self.entryLimit) arrows; \(builder.dropped) more left out")
+            printError("\(run.name): the ladder shows the first \(builder.limit) arrows; \(builder.dropped) more left out")
         }
         try run.finish(damage, output: out)
     }

@@ -20,7 +20,13 @@ public struct CaptureFigures: Sendable, Equatable {
     public var messages: Int { sides.client.messages + sides.server.messages }
     public var payloadBytes: Int { sides.client.payloadBytes + sides.server.payloadBytes }
     public var wireBytes: Int { sides.client.wireBytes + sides.server.wireBytes }
-    public var overheadBytes: Int { sides.client.overhead.total + sides.server.overhead.total }
+    /// Header bytes per layer, both directions.
+    public var overhead: ConversationFigures.Overhead {
+        var both = sides.client.overhead
+        both.add(sides.server.overhead)
+        return both
+    }
+    public var overheadBytes: Int { overhead.total }
     /// Bytes on the wire for each byte of application payload; nil without payload.
     public var wirePerPayloadByte: Double? { payloadBytes == 0 ? nil : Double(wireBytes) / Double(payloadBytes) }
     public var overheadPerMessage: Double? { messages == 0 ? nil : Double(overheadBytes) / Double(messages) }
@@ -31,19 +37,7 @@ public struct CaptureFigures: Sendable, Equatable {
 
     mutating func add(_ figures: ConversationFigures) {
         connections += 1
-        for direction in Direction.allCases {
-            let side = figures.sides[direction]
-            sides[direction].packets += side.packets
-            sides[direction].messages += side.messages
-            sides[direction].payloadBytes += side.payloadBytes
-            sides[direction].overhead.l2 += side.overhead.l2
-            sides[direction].overhead.l3 += side.overhead.l3
-            sides[direction].overhead.l4 += side.overhead.l4
-            sides[direction].overhead.l7 += side.overhead.l7
-            sides[direction].wireBytes += side.wireBytes
-            sides[direction].tcpPayloadBytes += side.tcpPayloadBytes
-            sides[direction].lostBytes += side.lostBytes
-        }
+        for direction in Direction.allCases { sides[direction].add(figures.sides[direction]) }
         turns += figures.turns
         serverInitiated += figures.serverInitiated
         requests += figures.requests

@@ -16,6 +16,13 @@ public struct ConversationFigures: Sendable, Equatable {
         public var l7 = 0
 
         public var total: Int { l2 + l3 + l4 + l7 }
+
+        public mutating func add(_ other: Overhead) {
+            l2 += other.l2
+            l3 += other.l3
+            l4 += other.l4
+            l7 += other.l7
+        }
     }
 
     public struct Side: Sendable, Equatable {
@@ -31,6 +38,16 @@ public struct ConversationFigures: Sendable, Equatable {
         public var tcpPayloadBytes = 0
         /// Stream bytes the capture lost.
         public var lostBytes = 0
+
+        public mutating func add(_ other: Side) {
+            packets += other.packets
+            messages += other.messages
+            payloadBytes += other.payloadBytes
+            overhead.add(other.overhead)
+            wireBytes += other.wireBytes
+            tcpPayloadBytes += other.tcpPayloadBytes
+            lostBytes += other.lostBytes
+        }
 
         /// Header bytes of every layer per message, nil without messages.
         public var overheadPerMessage: Double? {

@@ -5,16 +5,12 @@ import OsiscopeWire
 /// connections) and hands them over when the conversation is retired, so memory holds only
 /// the open conversations.
 public struct FigureCollector {
-    /// What a packet adds to its side: the headers of layers 2 to 4 and its bytes.
-    private struct PacketCounts: Sendable {
-        var packets = 0, wire = 0, tcpPayload = 0, l2 = 0, l3 = 0, l4 = 0
-    }
-
     private final class Tally {
-        /// The sender of the first packet seen: packets are counted by captured side (0 is this
-        /// endpoint) until the conversation's end says which side was the client.
+        /// The sender of the first packet seen: packets (with their bytes and headers of layers 2
+        /// to 4) are counted by captured side (0 is this endpoint) until the conversation's end
+        /// says which side was the client; messages by their direction.
         var firstSender: Endpoint
-        var packets = [PacketCounts(), PacketCounts()]
+        var packets = [ConversationFigures.Side(), ConversationFigures.Side()]
         var sides = DirectionPair(both: ConversationFigures.Side())
         var lastSender: Direction?
         var turns = 0, serverInitiated = 0, requests = 0
@@ -62,19 +58,24 @@ public struct FigureCollector {
     private mutating func count(_ event: PacketEvent) {
         guard let transport = event.transport, let tcp = transport.tcp, let annotation = event.conversation,
               !annotation.isUDP else { return }
-        let tally = open[annotation.stream] ?? Tally(firstSender: transport.source)
-        open[annotation.stream] = tally
+        let tally: Tally
+        if let known = open[annotation.stream] {
+            tally = known
+        } else {
+            tally = Tally(firstSender: transport.source)
+            open[annotation.stream] = tally
+        }
         let side = transport.source == tally.firstSender ? 0 : 1
         let l3 = transport.transportOffset - transport.networkOffset
         let l4 = tcp.payloadOffset - transport.transportOffset
         let original = event.packet.originalLength
         tally.packets[side].packets += 1
-        tally.packets[side].wire += original
-        tally.packets[side].tcpPayload += tcp.payloadLength
-        tally.packets[side].l3 += l3
-        tally.packets[side].l4 += l4
+        tally.packets[side].wireBytes += original
+        tally.packets[side].tcpPayloadBytes += tcp.payloadLength
+        tally.packets[side].overhead.l3 += l3
+        tally.packets[side].overhead.l4 += l4
         // Whatever is not the IP datagram belongs to the link: its header, padding, trailer.
-        tally.packets[side].l2 += max(0, original - l3 - l4 - tcp.payloadLength)
+        tally.packets[side].overhead.l2 += max(0, original - l3 - l4 - tcp.payloadLength)
         if let client = tally.client, let acknowledgment = annotation.relativeAcknowledgment {
             let acknowledged: Direction = transport.source == client ? .server : .client
             tally.flights.acknowledge(acknowledged, relative: acknowledgment, at: event.packet.timestamp) { tally.overlap.add($0) }
@@ -130,15 +131,8 @@ public struct FigureCollector {
                                           server: summary.server, firstSeen: summary.firstSeen, lastSeen: summary.lastSeen)
         figures.sides = tally.sides
         let clientSide = tally.firstSender == summary.client ? 0 : 1
-        for direction in Direction.allCases {
-            let counts = tally.packets[direction == .client ? clientSide : 1 - clientSide]
-            figures.sides[direction].packets = counts.packets
-            figures.sides[direction].wireBytes = counts.wire
-            figures.sides[direction].tcpPayloadBytes = counts.tcpPayload
-            figures.sides[direction].overhead.l2 = counts.l2
-            figures.sides[direction].overhead.l3 = counts.l3
-            figures.sides[direction].overhead.l4 = counts.l4
-        }
+        figures.sides.client.add(tally.packets[clientSide])
+        figures.sides.server.add(tally.packets[1 - clientSide])
         figures.turns = tally.turns
         figures.serverInitiated = tally.serverInitiated
         figures.requests = tally.requests

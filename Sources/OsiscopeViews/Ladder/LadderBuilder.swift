@@ -11,7 +11,10 @@ public struct LadderBuilder {
     public let limit: Int
     private var flights: [Int: MessageFlights] = [:]
 
-    public init(limit: Int = 20_000) { self.limit = limit }
+    /// Arrows kept: a diagram of more is unreadable, and memory stays bounded.
+    public static let defaultLimit = 20_000
+
+    public init(limit: Int = defaultLimit) { self.limit = limit }
 
     public mutating func add(_ message: ApplicationMessage) {
         guard entries.count < limit else { return dropped += 1 }

@@ -16,7 +16,6 @@ public struct LadderLayout: Sendable {
     public static let silenceThreshold = 0.05
 
     public var rows: [Row] = []
-    public var start: Timestamp?
     public var duration = 0.0
     /// Rows on which one side's message arrived while the other side's was in flight.
     public var bothSending = 0
@@ -25,7 +24,6 @@ public struct LadderLayout: Sendable {
         let sorted = entries.enumerated().sorted { ($0.element.end, $0.offset) < ($1.element.end, $1.offset) }.map(\.element)
         guard let first = sorted.first else { return }
         let origin = sorted.map(\.start).min() ?? first.end
-        start = origin
         duration = sorted.last!.end.seconds(since: origin)
         let times = sorted.map { $0.end.seconds(since: origin) }
         // For each side, +1 on the first row a message's flight spans and -1 after the last.
