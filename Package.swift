@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Data flows one way: capture -> wire -> streams -> views -> osiscope.
+// Data flows one way: capture -> wire -> streams -> filter -> views -> osiscope.
 let package = Package(
     name: "osiscope",
     products: [
@@ -28,11 +28,12 @@ let package = Package(
             name: "OsiscopeStreams",
             dependencies: ["OsiscopeWire", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "OsiscopeViews", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"]),
+        .target(name: "OsiscopeFilter", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"]),
+        .target(name: "OsiscopeViews", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter"]),
         .executableTarget(
             name: "osiscope",
             dependencies: [
-                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeViews",
+                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,8 +48,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "OsiscopeCLITests", dependencies: ["osiscope", "OsiscopeStreams", "OsiscopeWire", "OsiscopeTestSupport"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire", "OsiscopeTestSupport"]),
+        .testTarget(name: "OsiscopeFilterTests", dependencies: ["OsiscopeFilter", "OsiscopeWire", "OsiscopeCapture", "OsiscopeStreams", "OsiscopeTestSupport"]),
+        .testTarget(
+            name: "OsiscopeCLITests", dependencies: ["osiscope", "OsiscopeStreams", "OsiscopeWire", "OsiscopeTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["OsiscopeStreams", "OsiscopeCapture", "OsiscopeWire", "OsiscopeFilter", "OsiscopeTestSupport"],
+            resources: [.copy("Oracle")]
+        ),
         .testTarget(
             name: "OsiscopeViewsTests",
             dependencies: ["OsiscopeViews", "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeTestSupport"],

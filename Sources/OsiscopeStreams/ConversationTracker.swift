@@ -85,7 +85,12 @@ public struct ConversationTracker: Sendable {
             var fields = [generated(ConversationFields.tcpStream, UInt32(stream)),
                           generated(ConversationFields.relativeSequence, relativeSequence)]
             if let nextSequence { fields.append(generated(ConversationFields.nextSequence, nextSequence)) }
-            if let relativeAcknowledgment { fields.append(generated(ConversationFields.relativeAck, relativeAcknowledgment)) }
+            if let relativeAcknowledgment {
+                fields.append(generated(ConversationFields.relativeAck, relativeAcknowledgment))
+            } else if let tcp = packet.transport?.tcp, !tcp.has(TCPSegmentInfo.ack) {
+                // Wireshark shows 0 when the ACK flag is off (a SYN, a bare RST): filters see it.
+                fields.append(generated(ConversationFields.relativeAck, 0))
+            }
             fields.append(generated(ConversationFields.window, window))
             if let windowScale {
                 let factor = windowScale >= 0 ? Int64(1) << Int64(windowScale) : Int64(windowScale)

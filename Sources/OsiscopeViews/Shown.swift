@@ -23,13 +23,20 @@ func byteCount<N: BinaryInteger>(_ count: N) -> String { count == 1 ? "1 byte" :
 
 extension String {
     /// Seconds with six decimals, "0.000213"; absurd values (from hostile timestamps) are clamped.
-    public init(format6 seconds: Double) {
-        let limit = 1e12
+    public init(format6 seconds: Double) { self.init(seconds, decimals: 6) }
+
+    /// Seconds with nine decimals, "0.000679976", as tshark writes times in field output.
+    public init(format9 seconds: Double) { self.init(seconds, decimals: 9) }
+
+    private init(_ seconds: Double, decimals: Int) {
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let limit = Double(Int64.max / scale / 2)
         let clamped = seconds.isFinite ? Swift.min(Swift.max(seconds, -limit), limit) : 0
-        let micros = Int64((clamped * 1_000_000).rounded())
-        let whole = micros / 1_000_000, fraction = abs(micros % 1_000_000)
+        let units = Int64((clamped * Double(scale)).rounded())
+        let whole = units / scale, fraction = abs(units % scale)
         let digits = String(fraction)
-        self = "\(micros < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: 6 - digits.count) + digits
+        self = "\(units < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
     }
 
     /// One decimal, "147.0", for averages; clamped as `format6`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OsiscopeCapture
+import OsiscopeFilter
 import OsiscopeStreams
 import OsiscopeViews
 import OsiscopeWire
@@ -9,7 +10,13 @@ struct Follow: ParsableCommand {
         abstract: "Show one TCP stream's bytes in order, client and server in their own colours, or its messages.",
         discussion: """
         Reassembled: segments are put in order, retransmissions dropped, and bytes the capture \
-        lost are marked. Control characters are shown escaped, never sent to the terminal.
+        lost are marked. Control characters are shown escaped, never sent to the terminal. With \
+        --messages or --session, -Y keeps the messages that match a display filter (the fields of \
+        'osiscope messages -Y').
+
+        Examples:
+          osiscope follow Samples/websocket-plain.pcapng --stream 0
+          osiscope follow Samples/socketio-upgrade.pcapng --stream 1 --messages -Y 'websocket.from == "server"'
         """)
 
     @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
@@ -29,17 +36,25 @@ struct Follow: ParsableCommand {
     @Flag(name: .long, help: "Show the bytes as a hex dump.")
     var hex = false
 
+    @OptionGroup var display: DisplayFilterOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if display.expression != nil && !messages && session == nil {
+            throw ValidationError("-Y keeps the messages that match: use it with --messages or --session")
+        }
         if (stream == nil) == (session == nil) { throw ValidationError("name what to follow: --stream N or --session SID") }
         if session != nil && hex { throw ValidationError("--session shows a session's messages; --hex applies to --stream") }
         if hex && messages { throw ValidationError("--hex shows bytes; --messages shows messages: choose one") }
     }
 
     func run() throws {
-        guard let stream else { return try followSession(session ?? "") }
+        let filter = try display.compile(MessageFields.catalog)
+        func matches(_ message: ApplicationMessage) -> Bool {
+            filter.map { $0.matches(MessageFields.gather(message, keys: $0.keys)) } ?? true
+        }
+        guard let stream else { return try followSession(session ?? "", matches: matches) }
         let options = try streams.streamOptions()
         // The stream's bytes tell when it has ended (FIN both ways, or RST): reading stops there.
         let run = try CaptureRun(file: file, events: messages ? [.messages, .streamBytes] : .streamBytes, streams: options,
@@ -52,7 +67,7 @@ struct Follow: ParsableCommand {
         var finished: Set<Direction> = []
         let damage = run.forEachEvent { event in
             switch event {
-            case .messageCompleted(let message) where message.stream == stream:
+            case .messageCompleted(let message) where message.stream == stream && matches(message):
                 out.writeLine(list.line(message, since: run.pipeline.firstTimestamp ?? message.timestamp))
                 seen = true
             case .streamBytes(let number, let bytes) where number == stream:
@@ -72,14 +87,14 @@ struct Follow: ParsableCommand {
         }
         try run.finish(damage, output: out)
         try run.checkStream(stream)
-        if !seen {
+        if !seen, filter == nil {
             printError("\(run.name): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
         }
     }
 
     /// Every message of one session in time order: the HTTP requests and WebSocket messages
     /// that carried it, and its Engine.IO and Socket.IO packets, whatever the connection.
-    private func followSession(_ sid: String) throws {
+    private func followSession(_ sid: String, matches: (ApplicationMessage) -> Bool) throws {
         let run = try CaptureRun(file: file, events: [.messages, .connections], streams: try streams.streamOptions(),
                                  threads: streams.decodingThreads)
         let out = run.makeOutput()
@@ -87,8 +102,9 @@ struct Follow: ParsableCommand {
         var seen = false
         let damage = SessionFlow.run(run) { item in
             guard item.message.session == sid, !MessageList.repeatsAnotherLine(item.message, showsEveryConnection: false) else { return }
-            out.writeLine(list.line(item.message, since: run.pipeline.firstTimestamp ?? item.message.timestamp))
             seen = true
+            guard matches(item.message) else { return }
+            out.writeLine(list.line(item.message, since: run.pipeline.firstTimestamp ?? item.message.timestamp))
         }
         try run.finish(damage, output: out)
         if !seen {

@@ -11,6 +11,8 @@ struct Inspect: ParsableCommand {
         Examples:
           osiscope inspect Samples/http-keepalive.pcap --packet 4 --explain
           osiscope inspect capture.pcapng -f 'tcp port 8765' --hex
+          osiscope inspect capture.pcapng -Y 'websocket.masking_key[0:2] == 12:34'
+          osiscope inspect capture.pcapng -Y websocket -T fields -e frame.number -e websocket.opcode -E header=y
           tcpdump -i lo -w - | osiscope inspect -
           osiscope inspect capture.pcap --json | jq '.layers[] | select(.protocol=="tcp")'
         """
@@ -35,11 +37,13 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "Explain each field: what it is for, its filter key and where its bytes are.")
     var explain = false
 
+    @OptionGroup var fieldOutput: FieldOutputOptions
     @OptionGroup var streams: StreamDecodingOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if fieldOutput.kind != nil && (json || hex || explain) { throw ValidationError("-T writes only the fields named with -e: leave out --json, --hex and --explain") }
         if json && (hex || explain) { throw ValidationError("--hex and --explain apply to the tree view, not to --json") }
         if let field {
             guard hex else { throw ValidationError("--field picks out bytes in the hex dump: use it with --hex") }
@@ -52,9 +56,12 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
+        if let columns = try fieldOutput.columns(.packets) {
+            return try PacketFieldRows(file: file, selection: selection, streams: streams, output: fieldOutput, columns: columns).run()
+        }
         let choice = try selection.choice()
         // Without a selection every packet is shown: decode each with its fields once.
-        let run = try CaptureRun(file: file, events: selection.showsAll ? [.packets, .shownPackets] : .packets,
+        let run = try CaptureRun(file: file, events: selection.decodesAll ? [.packets, .shownPackets] : .packets,
                                  streams: try streams.streamOptions(), showsProgress: !json, threads: streams.decodingThreads)
         let out = run.makeOutput()
         let style = output.style, json = json, hex = hex
@@ -64,8 +71,7 @@ struct Inspect: ParsableCommand {
         // Each packet is rendered on a decoding thread; this one only writes them in order.
         let damage = run.forEach(prepare: { event -> (number: Int, text: String?)? in
             guard case .packet(let packet) = event else { return nil }
-            guard choice.shows(packet) else { return (packet.packet.number, nil) }
-            let decoded = packet.decoded()
+            guard let decoded = choice.decodedIfShown(packet) else { return (packet.packet.number, nil) }
             if json { return (packet.packet.number, PacketJSON.encode(decoded) + "\n") }
             return (packet.packet.number, hex ? tree.render(decoded) + dump.render(decoded) : tree.render(decoded))
         }) { packet in

@@ -19,6 +19,7 @@ struct Packets: ParsableCommand {
         Examples:
           osiscope packets Samples/websocket-plain.pcapng
           osiscope packets capture.pcap --stream 2 --packets 10-40
+          osiscope packets capture.pcap -Y 'websocket.opcode == 8 || tcp.analysis.retransmission'
         """)
 
     @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
@@ -26,10 +27,14 @@ struct Packets: ParsableCommand {
 
     @OptionGroup var selection: PacketSelectionOptions
     @OptionGroup var time: TimeOptions
+    @OptionGroup var fieldOutput: FieldOutputOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if let columns = try fieldOutput.columns(.packets) {
+            return try PacketFieldRows(file: file, selection: selection, streams: streams, output: fieldOutput, columns: columns).run()
+        }
         let choice = try selection.choice()
         let run = try CaptureRun(file: file, events: .packets, streams: try streams.streamOptions(),
                                  threads: streams.decodingThreads)
@@ -40,7 +45,7 @@ struct Packets: ParsableCommand {
         // Packets are decoded on the decoding threads; the time column needs them in order.
         let damage = run.forEach(prepare: { event -> (number: Int, decoded: DecodedPacket?)? in
             guard case .packet(let packet) = event else { return nil }
-            return (packet.packet.number, choice.shows(packet) ? packet.decoded() : nil)
+            return (packet.packet.number, choice.decodedIfShown(packet))
         }) { packet in
             if choice.isPast(packet.number) { return false }
             guard let decoded = packet.decoded else { return true }

@@ -8,10 +8,10 @@ import OsiscopeWire
 /// and stream numbers equal tshark's on every sample and corpus capture.
 @Suite struct PacketFieldConformanceTests {
     static let keys = ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport",
-                       "tcp.seq_raw", "tcp.len", "tcp.flags", "tcp.stream", "udp.srcport", "udp.dstport",
+                       "tcp.seq_raw", "tcp.len", "tcp.flags", "tcp.stream", "tcp.seq", "tcp.ack", "udp.srcport", "udp.dstport",
                        // HTTP headers with keys of their own, on the packet that completes the message.
                        "http.host", "http.user_agent", "http.upgrade", "http.connection", "http.content_type",
-                       "http.content_length_header", "http.server", "http.sec_websocket_key", "http.sec_websocket_accept",
+                       "http.content_length_header", "http.content_length", "http.server", "http.sec_websocket_key", "http.sec_websocket_accept",
                        "http.sec_websocket_version", "http.sec_websocket_extensions", "http.sec_websocket_protocol"]
 
     @Test func theSamplesAndCorpusAreThere() {

@@ -18,8 +18,12 @@ enum HTTPFields {
         blurb: "One header line of the request: a name, a colon and a value.")
     static let responseLine = FieldDescriptor("http.response.line", "Header", .text,
         blurb: "One header line of the response: a name, a colon and a value.")
-    static let bodyLength = FieldDescriptor("http.content_length", "Body length",
+    static let bodyLength = FieldDescriptor("http.body_length", "Body length",
         blurb: "Bytes of the body as sent (after chunked framing is removed). Every request and response repeats its whole head: that is the overhead WebSocket avoids.")
+    /// Wireshark's `http.content_length`: the header's number, present only with the header
+    /// (a HEAD response states a length it does not send).
+    static let contentLengthValue = FieldDescriptor("http.content_length", "Content length",
+        blurb: "The number the Content-Length header states: how many body bytes follow the head.")
     static let chunks = FieldDescriptor("http.chunk_count", "Chunks",
         blurb: "The body came in this many chunks (Transfer-Encoding: chunked), each announced by its size.")
     static let responseIn = FieldDescriptor("http.response_in", "Response in",
@@ -129,6 +133,8 @@ enum HTTPHeaderFields {
 enum WebSocketFields {
     static let fin = FieldDescriptor("websocket.fin", "Fin", .flag, mask: UInt64(WebSocketFrameLayout.finBit),
         blurb: "Set on the last frame of a message; a message may be split into several frames.")
+    static let rsv = FieldDescriptor("websocket.rsv", "Reserved", mask: UInt64(WebSocketFrameLayout.rsvMask),
+        blurb: "The three reserved bits as one number (4 is RSV1 alone: a compressed message under permessage-deflate).")
     static let rsv1 = FieldDescriptor("websocket.rsv1", "Reserved 1", .flag, mask: UInt64(WebSocketFrameLayout.rsv1Bit),
         blurb: "Meaningful only with an extension: with permessage-deflate it marks a compressed message.")
     static let rsv2 = FieldDescriptor("websocket.rsv2", "Reserved 2", .flag, mask: UInt64(WebSocketFrameLayout.rsv2Bit), blurb: "Must be 0 unless an extension defines it.")

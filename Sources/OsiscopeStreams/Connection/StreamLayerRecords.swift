@@ -34,6 +34,9 @@ struct HTTPLayerRecord: LayerRecord {
             let (offset, length) = local(range)
             let descriptor = HTTPHeaderFields.byName[header.name.lowercased()] ?? line
             fields.append(Field(descriptor, .text(header.value), offset: offset, length: length, label: header.name))
+            if descriptor === HTTPHeaderFields.contentLength, let value = UInt64(header.value.trimmingCharacters(in: " \t")) {
+                fields.append(Field(HTTPFields.contentLengthValue, .number(value), offset: offset, length: length))
+            }
         }
         fields.append(Field(HTTPFields.bodyLength, .number(UInt64(message.bodyLength)), offset: base, length: 0, generated: true))
         if let chunks = message.chunks {
@@ -67,6 +70,8 @@ struct WebSocketFrameRecord: LayerRecord {
         var fields: [Field] = []
         let first = base, second = base + 1
         fields.append(Field(WebSocketFields.fin, .flag(frame.fin), offset: first, length: 1))
+        let rsv = (frame.rsv1 ? 4 : 0) | (frame.rsv2 ? 2 : 0) | (frame.rsv3 ? 1 : 0)
+        fields.append(Field(WebSocketFields.rsv, .number(UInt64(rsv)), offset: first, length: 1))
         fields.append(Field(WebSocketFields.rsv1, .flag(frame.rsv1), offset: first, length: 1))
         fields.append(Field(WebSocketFields.rsv2, .flag(frame.rsv2), offset: first, length: 1))
         fields.append(Field(WebSocketFields.rsv3, .flag(frame.rsv3), offset: first, length: 1))

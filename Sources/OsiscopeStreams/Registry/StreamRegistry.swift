@@ -11,7 +11,7 @@ public enum Registry {
         typealias F = HTTPFields
         return ProtocolRegistry(name: "http", title: "Hypertext Transfer Protocol", osi: .application, fields: [
             F.method, F.uri, F.requestVersion, F.responseVersion, F.status, F.phrase, F.requestLine, F.responseLine,
-            F.bodyLength, F.chunks, F.responseIn, F.requestIn, F.time, F.decodedBody,
+            F.bodyLength, F.contentLengthValue, F.chunks, F.responseIn, F.requestIn, F.time, F.decodedBody,
         ].map { FieldRow($0) } + HTTPHeaderFields.all.map { FieldRow($0) }, diagnostics: HTTPDiagnostics.all)
     }()
 
@@ -19,7 +19,7 @@ public enum Registry {
         typealias F = WebSocketFields
         let first = 0..<1, second = 1..<2
         return ProtocolRegistry(name: "websocket", title: "WebSocket", osi: .application, fields: [
-            FieldRow(F.fin, at: first), FieldRow(F.rsv1, at: first), FieldRow(F.rsv2, at: first), FieldRow(F.rsv3, at: first),
+            FieldRow(F.fin, at: first), FieldRow(F.rsv, at: first), FieldRow(F.rsv1, at: first), FieldRow(F.rsv2, at: first), FieldRow(F.rsv3, at: first),
             FieldRow(F.opcode, at: first), FieldRow(F.mask, at: second), FieldRow(F.payloadLength, at: second),
             FieldRow(F.extended16, at: 2..<4), FieldRow(F.extended64, at: 2..<10),
         ] + [F.maskingKey, F.payload, F.text, F.binary, F.closeCode, F.closeReason, F.messageLength, F.frames, F.accept,

@@ -102,6 +102,8 @@ public enum WebSocketFrameLayout {
     public static let rsv1Bit: UInt8 = 0x40
     public static let rsv2Bit: UInt8 = 0x20
     public static let rsv3Bit: UInt8 = 0x10
+    /// The three RSV bits together, as Wireshark's `websocket.rsv` reads them.
+    public static let rsvMask: UInt8 = rsv1Bit | rsv2Bit | rsv3Bit
     public static let opcodeMask: UInt8 = 0x0F
     /// Second byte: MASK and the 7-bit payload length.
     public static let maskBit: UInt8 = 0x80
