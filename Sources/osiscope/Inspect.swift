@@ -38,11 +38,15 @@ struct Inspect: ParsableCommand {
     var explain = false
 
     @OptionGroup var fieldOutput: FieldOutputOptions
+    @OptionGroup var write: CaptureWriteOptions
     @OptionGroup var streams: StreamDecodingOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if write.path != nil && (fieldOutput.kind != nil || json || hex || explain) {
+            throw ValidationError("-w writes the packets to a file: leave out -T, --json, --hex and --explain")
+        }
         if fieldOutput.kind != nil && (json || hex || explain) { throw ValidationError("-T writes only the fields named with -e: leave out --json, --hex and --explain") }
         if json && (hex || explain) { throw ValidationError("--hex and --explain apply to the tree view, not to --json") }
         if let field {
@@ -56,6 +60,9 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
+        if let path = write.path {
+            return try PacketFileWriting(file: file, path: path, selection: selection, streams: streams).run()
+        }
         if let columns = try fieldOutput.columns(.packets) {
             return try PacketFieldRows(file: file, selection: selection, streams: streams, output: fieldOutput, columns: columns).run()
         }

@@ -66,6 +66,13 @@ struct PacketChoice: Sendable {
         return filter?.matches(event.packet) ?? true
     }
 
+    /// True when the packet is selected and passes the display filter (decoded only for one).
+    func passes(_ event: PacketEvent) -> Bool {
+        guard shows(event) else { return false }
+        guard let display else { return true }
+        return display.matches(PacketFields.gather(event.decoded(), keys: display.keys))
+    }
+
     /// The packet decoded, when it passes the display filter too.
     func decodedIfShown(_ event: PacketEvent) -> DecodedPacket? {
         guard shows(event) else { return nil }

@@ -20,6 +20,7 @@ struct Packets: ParsableCommand {
           osiscope packets Samples/websocket-plain.pcapng
           osiscope packets capture.pcap --stream 2 --packets 10-40
           osiscope packets capture.pcap -Y 'websocket.opcode == 8 || tcp.analysis.retransmission'
+          osiscope packets capture.pcap -Y 'tcp.stream == 3' -w stream3.pcapng
         """)
 
     @Argument(help: "A pcap or pcapng file, or '-' for standard input.")
@@ -28,10 +29,18 @@ struct Packets: ParsableCommand {
     @OptionGroup var selection: PacketSelectionOptions
     @OptionGroup var time: TimeOptions
     @OptionGroup var fieldOutput: FieldOutputOptions
+    @OptionGroup var write: CaptureWriteOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if write.path != nil && fieldOutput.kind != nil { throw ValidationError("-w writes packets, -T writes fields: choose one") }
+    }
+
     func run() throws {
+        if let path = write.path {
+            return try PacketFileWriting(file: file, path: path, selection: selection, streams: streams).run()
+        }
         if let columns = try fieldOutput.columns(.packets) {
             return try PacketFieldRows(file: file, selection: selection, streams: streams, output: fieldOutput, columns: columns).run()
         }

@@ -14,6 +14,8 @@ enum CommandRunner {
         var status: Int32
         var output: String
         var errors: String
+        /// Standard output as bytes (a capture written to it).
+        var bytes: [UInt8] = []
     }
 
     static func run(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> Result {
@@ -42,7 +44,7 @@ enum CommandRunner {
         process.waitUntilExit()
         let errData = try Data(contentsOf: URL(fileURLWithPath: errorPath))
         return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-                      errors: String(decoding: errData, as: UTF8.self))
+                      errors: String(decoding: errData, as: UTF8.self), bytes: [UInt8](outData))
     }
 
     static func temporaryFile(_ bytes: [UInt8]) throws -> String {

@@ -199,3 +199,47 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// `-w`: the selected packets in a file tshark reads with the same packets and bytes.
+@Suite(.serialized) struct WriteCommandTests {
+    /// The packets as tshark reads them, rewritten by tshark as nanosecond pcap records (the
+    /// file header, whose snap length tools choose freely, left out): times, lengths and bytes.
+    static func tsharkPackets(_ arguments: [String]) throws -> [UInt8] {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-tshark-\(UUID()).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try FilterCommandTests.tshark(arguments + ["-F", "nsecpcap", "-w", out])
+        return Array(try [UInt8](Data(contentsOf: URL(fileURLWithPath: out))).dropFirst(24))
+    }
+
+    @Test(arguments: ["websocket-deflate.pcap", "socketio-browser.pcapng", "websocket-ipv6.pcap"])
+    func writtenPacketsReadBackInTshark(sample: String) throws {
+        for (expression, suffix) in [("websocket || tcp.stream == 0", ".pcapng"), ("tcp.len > 0", ".pcap")] {
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-w-\(UUID())\(suffix)").path
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let result = try CommandRunner.run(["packets", "Samples/" + sample, "-Y", expression, "-w", out])
+            #expect(result.status == 0)
+            #expect(result.output == "")
+            let expected = try Self.tsharkPackets(["-r", "Samples/" + sample, "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", expression])
+            #expect(expected.count > 1000)
+            #expect(try Self.tsharkPackets(["-r", out]) == expected, "\(sample) -Y '\(expression)' -w \(suffix)")
+        }
+    }
+
+    @Test func inspectWritesToStandardOutputForAPipe() throws {
+        let result = try CommandRunner.run(["inspect", "Samples/websocket-plain.pcapng", "--packets", "1-3", "-w", "-"])
+        #expect(result.status == 0)
+        #expect(result.bytes.prefix(4) == [0x0A, 0x0D, 0x0D, 0x0A]) // a pcapng section header
+        let path = try CommandRunner.temporaryFile(result.bytes)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try Self.tsharkPackets(["-r", path]) == Self.tsharkPackets(["-r", "Samples/websocket-plain.pcapng", "-Y", "frame.number <= 3"]))
+    }
+
+    @Test func writeUsageErrors() throws {
+        let both = try CommandRunner.run(["packets", "Samples/websocket-plain.pcapng", "-w", "/tmp/x.pcapng", "-T", "fields", "-e", "tcp.port"])
+        #expect(both.status == 64)
+        #expect(both.errors.contains("-w writes packets, -T writes fields: choose one"))
+        let nowhere = try CommandRunner.run(["packets", "Samples/websocket-plain.pcapng", "-w", "/nonexistent-folder/x.pcapng"])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.errors == "osiscope: cannot write /nonexistent-folder/x.pcapng: No such file or directory\n")
+    }
+}
