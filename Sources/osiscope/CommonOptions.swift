@@ -52,9 +52,14 @@ final class Output {
     /// Erased before anything is written to the terminal.
     var progress: ProgressLine?
 
-    /// - Parameter inputIsStream: the capture comes from a pipe or standard input.
-    init(inputIsStream: Bool = false) {
-        flushesEachWrite = inputIsStream || isatty(STDOUT_FILENO) == 1
+    private let descriptor: Int32
+
+    /// - Parameters:
+    ///   - inputIsStream: the capture comes from a pipe or standard input.
+    ///   - descriptor: where to write (standard output, or a file `open` gave).
+    init(inputIsStream: Bool = false, descriptor: Int32 = STDOUT_FILENO) {
+        self.descriptor = descriptor
+        flushesEachWrite = inputIsStream || isatty(descriptor) == 1
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -84,9 +89,13 @@ final class Output {
         buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
+                    if descriptor != STDOUT_FILENO {
+                        printError("cannot write: \(String(cString: strerror(errno)))")
+                        exit(1)
+                    }
                     // The reader went away (e.g. `| head`): stop quietly, as other Unix tools do.
                     exit(0)
                 }
