@@ -15,8 +15,9 @@ enum SessionFlow {
     }
 
     /// Decodes the capture (opened with `.messages` and `.connections` events) and calls `body`
-    /// with each message in order; `ended` gets each session as it ends; `observe`, when given, the
-    /// packet and connection events (open the capture with `.packets` for packets).
+    /// with each message in order; `ended` gets each session as it ends; `observe`, when given, every
+    /// pipeline event as it comes (messages before the session stage saw them; open the capture
+    /// with `.packets` for packets).
     static func run(_ capture: CaptureRun, prepare: @escaping @Sendable (ApplicationMessage) -> [UInt8]? = { _ in nil },
                     ended: (SessionSummary) -> Void = { _ in }, observe: ((PipelineEvent) -> Void)? = nil,
                     _ body: (SessionStage.Item) -> Void) -> CaptureError? {
@@ -40,6 +41,7 @@ enum SessionFlow {
         }) { step in
             switch step {
             case .message(let message, let prepared):
+                observe?(.messageCompleted(message))
                 stage.take(message, prepared: prepared, emit: body)
                 report()
             case .opened(let connection):

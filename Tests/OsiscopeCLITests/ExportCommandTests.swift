@@ -3,7 +3,7 @@ import Testing
 import OsiscopeTestSupport
 
 /// Runs a checker script of the repository; its output and status.
-func runScript(_ arguments: [String]) throws -> (status: Int32, output: String) {
+func runScript(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -11,7 +11,13 @@ func runScript(_ arguments: [String]) throws -> (status: Int32, output: String) 
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
+    let inputPipe = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
     try process.run()
+    if let input {
+        inputPipe.fileHandleForWriting.write(input)
+        try inputPipe.fileHandleForWriting.close()
+    }
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -55,7 +55,10 @@ public enum LadderSVG {
                 if label.count > 90 { label = String(label.prefix(89)) + "…" }
                 out += "<text x=\"\((left + right) / 2)\" y=\"\(y + 1)\" text-anchor=\"middle\" fill=\"\(color)\">\(xml(label))</text>\n"
                 out += "<text x=\"10\" y=\"\(y + 10)\" fill=\"#444\">\(String(format6: seconds)) s</text>\n"
-                out += "<text x=\"\(right + 14)\" y=\"\(y + 10)\" fill=\"#888\">\(xml(TreeRenderer.packetList(entry.packets)))</text>\n"
+                // The margin holds about 20 characters; the whole list is the tooltip.
+                let packets = TreeRenderer.packetList(entry.packets)
+                let shown = packets.count > 20 ? String(packets.prefix(19)) + "…" : packets
+                out += "<text x=\"\(right + 14)\" y=\"\(y + 10)\" fill=\"#888\">\(xml(shown))<title>packets \(xml(packets))</title></text>\n"
             }
         }
         return out + "</svg>\n"
