@@ -105,6 +105,26 @@ func runScript(_ arguments: [String], input: Data? = nil) throws -> (status: Int
         #expect(files.count == ConformanceCaptures.all.count)
     }
 
+    /// Chromium's own DevTools code (HARRoot, the importer, the Network panel's import and its
+    /// Messages tab) takes every sample's HAR whole: every entry a request, every WebSocket
+    /// message a frame (scripts/check-har-in-chrome).
+    @Test func chromeDevToolsImportsEverySampleHAR() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-chrome-har-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let samples = ConformanceCaptures.all.filter { $0.contains("/Samples/") }
+        var files: [String] = []
+        for (index, capture) in samples.enumerated() {
+            let file = folder.appendingPathComponent("\(index).har").path
+            #expect(try CommandRunner.run(["export", "har", capture, "-o", file]).status == 0)
+            files.append(file)
+        }
+        let checked = try runScript(["python3", "scripts/check-har-in-chrome"] + files)
+        #expect(checked.status == 0, "\(checked.output)")
+        #expect(checked.output.split(separator: "\n").filter { $0.contains(" imported") }.count == samples.count, "\(checked.output)")
+        #expect(checked.output.contains("1 websocket with 12 frames"), "socketio-upgrade: \(checked.output)")
+    }
+
     /// The schema check can fail: a HAR without its log's version is refused.
     @Test func theSchemaRefusesABrokenHAR() throws {
         let path = try CommandRunner.temporaryFile(Array(#"{"log":{"creator":{"name":"x","version":"1"},"entries":[]}}"#.utf8))
