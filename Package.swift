@@ -35,7 +35,9 @@ let package = Package(
             dependencies: [
                 "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The JSON Schemas of the JSON Lines outputs: documents, not sources.
+            exclude: ["Schemas"]
         ),
         // Helpers shared by the test targets (a seeded random generator, a pipeline recorder).
         .target(name: "OsiscopeTestSupport", dependencies: ["OsiscopeStreams"], path: "Tests/Support"),

@@ -17,6 +17,10 @@ public final class CaptureWriter {
     private var interfaces: [InterfaceKey: UInt32] = [:]
     private var pcapLinkType: LinkType?
     private var buffer: [UInt8] = []
+    /// Interface names for pcapng's `if_name`, by the packets' interface index (a live capture).
+    public var interfaceNames: [Int: String] = [:]
+    /// Bytes of the file so far, written or buffered (a ring buffer turns files over by it).
+    public private(set) var bytesWritten = 0
 
     private struct InterfaceKey: Hashable {
         var index: Int
@@ -82,6 +86,7 @@ public final class CaptureWriter {
         append16(UInt16(truncatingIfNeeded: packet.linkType.rawValue), to: &body)
         append16(0, to: &body)
         append32(0, to: &body) // no snap length limit
+        if let name = interfaceNames[packet.interfaceIndex] { option(2, Array(name.utf8), to: &body) } // if_name
         option(9, [9], to: &body) // if_tsresol: nanoseconds
         append32(0, to: &body)
         block(1, body)
@@ -109,6 +114,7 @@ public final class CaptureWriter {
 
     private func block(_ type: UInt32, _ body: [UInt8]) {
         let total = UInt32(12 + body.count)
+        bytesWritten += Int(total)
         append32(type, to: &buffer)
         append32(total, to: &buffer)
         buffer += body
@@ -127,6 +133,7 @@ public final class CaptureWriter {
     private func record(_ packet: CapturedPacket) throws(CaptureError) {
         if pcapLinkType == nil {
             pcapLinkType = packet.linkType
+            bytesWritten += 24
             append32(0xA1B2_3C4D, to: &buffer) // nanosecond timestamps
             append16(2, to: &buffer)
             append16(4, to: &buffer)
@@ -144,6 +151,7 @@ public final class CaptureWriter {
         append32(UInt32(packet.data.count), to: &buffer)
         append32(UInt32(clamping: max(packet.originalLength, packet.data.count)), to: &buffer)
         buffer += packet.data
+        bytesWritten += 16 + packet.data.count
     }
 
     // MARK: bytes

@@ -79,6 +79,15 @@ struct CaptureRun {
         progress = showsProgress ? ProgressLine(file: file) : nil
     }
 
+    /// A live capture: packets shown as they come, on this thread, with no progress line.
+    init(live: LiveCapture, events: PipelineEvents, streams: StreamOptions? = StreamOptions()) {
+        file = live.interface
+        inputIsStream = true
+        threads = 1
+        pipeline = PacketPipeline(source: live, events: events, streams: streams)
+        progress = nil
+    }
+
     /// Standard output for this run: written as found when the input is a stream, and
     /// erasing the progress line before anything appears.
     func makeOutput() -> Output {

@@ -41,6 +41,8 @@ enum ExitStatus {
     static let cannotRead = ExitCode(1)
     static let damaged = ExitCode(2)
     static let usage = ExitCode(64)
+    /// Not allowed to capture live (sysexits EX_NOPERM).
+    static let noPermission = ExitCode(77)
 }
 
 /// Standard output, buffered (one write per 64 KiB) when reading a file into a pipe or file,

@@ -121,7 +121,7 @@ import OsiscopeWire
 
         init(_ packets: [CapturedPacket]) { self.packets = packets }
 
-        func next() throws -> CapturedPacket? {
+        func next(idle: (Timestamp) -> Void) throws -> CapturedPacket? {
             guard index < packets.count else {
                 askedPastEnd = true
                 return nil

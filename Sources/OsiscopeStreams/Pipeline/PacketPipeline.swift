@@ -51,7 +51,11 @@ public final class PacketPipeline {
             }
             let captured: CapturedPacket?
             do {
-                captured = try placer.source.next()
+                captured = try placer.source.next { time in
+                    // The queue is empty here: events of connections the clock retires come first.
+                    placer.advanceClock(to: time, into: &jobs)
+                    performJobs()
+                }
             } catch {
                 finish()
                 throw error
@@ -120,8 +124,9 @@ public final class PacketPipeline {
 
 /// Where packets come from: a capture file, standard input, (later) a live interface.
 public protocol PacketSource: AnyObject {
-    /// The next packet, nil at the end; throws for a damaged source.
-    func next() throws -> CapturedPacket?
+    /// The next packet, nil at the end; throws for a damaged source. A source that can sit
+    /// idle (a live interface) tells `idle` the time now and then while it waits.
+    func next(idle: (Timestamp) -> Void) throws -> CapturedPacket?
     /// Bytes read from the file so far, for a progress line (0 when unknown).
     var bytesRead: Int { get }
 }
@@ -130,7 +135,11 @@ extension PacketSource {
     public var bytesRead: Int { 0 }
 }
 
-extension CaptureReader: PacketSource {}
+extension CaptureReader: PacketSource {
+    public func next(idle: (Timestamp) -> Void) throws -> CapturedPacket? { try next() }
+}
+
+extension LiveCapture: PacketSource {}
 
 /// Packets already in memory as a source (tests, a selection replayed).
 public final class InMemoryPackets: PacketSource {
@@ -139,7 +148,7 @@ public final class InMemoryPackets: PacketSource {
 
     public init(_ packets: [CapturedPacket]) { self.packets = packets }
 
-    public func next() throws -> CapturedPacket? {
+    public func next(idle: (Timestamp) -> Void) throws -> CapturedPacket? {
         guard index < packets.count else { return nil }
         defer { index += 1 }
         return packets[index]

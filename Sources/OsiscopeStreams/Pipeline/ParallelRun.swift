@@ -118,7 +118,7 @@ final class ParallelRun<Prepared: Sendable>: @unchecked Sendable {
         }
         while !stop.isRaised {
             do {
-                guard let captured = try placer.source.next() else { break }
+                guard let captured = try placer.source.next(idle: { _ in }) else { break }
                 placer.place(captured, into: &jobs)
             } catch {
                 order.damage = error
