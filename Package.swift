@@ -30,11 +30,14 @@ let package = Package(
         ),
         .target(name: "OsiscopeFilter", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"]),
         .target(name: "OsiscopeViews", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter"]),
+        // Lesson files: their format, the queries that compute answers, how answers are matched.
+        .target(name: "OsiscopeLessons"),
         .executableTarget(
             name: "osiscope",
             dependencies: [
-                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews",
+                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews", "OsiscopeLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The JSON Schemas of the JSON Lines outputs: documents, not sources.
             exclude: ["Schemas"]
@@ -50,6 +53,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "OsiscopeLessonsTests", dependencies: ["OsiscopeLessons"]),
         .testTarget(name: "OsiscopeFilterTests", dependencies: ["OsiscopeFilter", "OsiscopeWire", "OsiscopeCapture", "OsiscopeStreams", "OsiscopeTestSupport"]),
         .testTarget(
             name: "OsiscopeCLITests", dependencies: ["osiscope", "OsiscopeStreams", "OsiscopeWire", "OsiscopeTestSupport"],
