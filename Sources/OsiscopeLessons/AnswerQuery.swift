@@ -8,8 +8,8 @@ import Foundation
 ///     value FIELD where FILTER         FIELD in the first packet matching
 ///     value messages FIELD where FILTER
 ///     stats STREAM PATH                a figure of `stats --json`, e.g. stats 0 client_to_server.overhead_bytes.l7
-///     compare PATH                     a figure of `compare --json` over the question's samples, per
-///                                      capture, joined with spaces
+///     compare PATH                     a figure of `compare --json` over the lesson's samples, for
+///                                      the question's sample
 public enum AnswerQuery: Sendable, Equatable {
     case count(filter: String, messages: Bool)
     case value(field: String, filter: String, messages: Bool)
@@ -52,7 +52,8 @@ public enum AnswerQuery: Sendable, Equatable {
         let sample = samples.first ?? ""
         switch self {
         case .count(let filter, let messages):
-            return [messages ? "messages" : "packets", sample, "-Y", filter, "-T", "fields", "-e", messages ? "stream" : "frame.number"]
+            // One line per message or packet that matches, whatever the field holds.
+            return [messages ? "messages" : "packets", sample, "-Y", filter, "-T", "fields", "-e", "frame.number"]
         case .value(let field, let filter, let messages):
             return [messages ? "messages" : "packets", sample, "-Y", filter, "-T", "fields", "-e", field, "-E", "occurrence=f"]
         case .stats(let stream, _):
@@ -63,19 +64,20 @@ public enum AnswerQuery: Sendable, Equatable {
     }
 
     /// The answer from that command's output: a count of lines, the first non-empty value, or
-    /// the figure at the path.
-    public func answer(fromOutput output: String) -> String? {
+    /// the figure at the path (for compare, in the line of the capture `target`).
+    public func answer(fromOutput output: String, target: String? = nil) -> String? {
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
         switch self {
         case .count:
-            return String(lines.count)
+            // A line per match, empty when the field is not in it.
+            return String(output.reduce(0) { $1 == "\n" ? $0 + 1 : $0 })
         case .value:
             return lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         case .stats(_, let path):
             return lines.first.flatMap { JSONPath.value(at: path, in: $0) }
         case .compare(let path):
-            let values = lines.compactMap { JSONPath.value(at: path, in: $0) }
-            return values.count == lines.count && !values.isEmpty ? values.joined(separator: " ") : nil
+            let line = lines.first { JSONPath.value(at: "file", in: $0) == target } ?? (target == nil ? lines.first : nil)
+            return line.flatMap { JSONPath.value(at: path, in: $0) }
         }
     }
 }

@@ -32,6 +32,10 @@ public struct Lesson: Sendable, Equatable {
         /// An osiscope command line (without "osiscope"), its output shown inline.
         case view(arguments: [String], line: Int)
         case question(Question)
+        /// Your own traffic: a live capture in an interactive terminal where capturing is
+        /// permitted; everywhere else (plain mode, end of input, `lessons check`, no permission)
+        /// the fallback view of a recorded sample.
+        case live(capture: [String], fallback: [String], line: Int)
     }
 
     /// The sample a question or view names when it names none: the lesson's first.

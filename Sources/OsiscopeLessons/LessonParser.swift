@@ -56,14 +56,18 @@ public enum LessonParser {
                 continue
             }
             let fence = line.trimmingCharacters(in: .whitespaces)
-            if fence == "```view" || fence == "```question" {
+            if fence == "```view" || fence == "```question" || fence == "```live" {
                 guard !steps.isEmpty else { throw LessonSyntaxError("a \(fence.dropFirst(3)) block must be inside a '## ' step", line: index + 1) }
                 flushProse()
                 guard let close = lines[(index + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "```" }) else {
                     throw LessonSyntaxError("the \(fence.dropFirst(3)) block is never closed with ```", line: index + 1)
                 }
                 let body = Array(lines[(index + 1)..<close])
-                let block = fence == "```view" ? try view(body, line: index + 2) : .question(try question(body, line: index + 2))
+                let block: Lesson.Block = switch fence {
+                case "```view": try view(body, line: index + 2)
+                case "```live": try live(body, line: index + 2)
+                default: .question(try question(body, line: index + 2))
+                }
                 steps[steps.count - 1].blocks.append(block)
                 index = close + 1
                 continue
@@ -84,6 +88,25 @@ public enum LessonParser {
         var command = commands[0]
         if command.hasPrefix("osiscope ") { command = String(command.dropFirst(9)) }
         return .view(arguments: try words(command, line: line), line: line)
+    }
+
+    /// `capture: …` (the live command) and `sample: …` (the view shown instead).
+    private static func live(_ body: [String], line: Int) throws(LessonSyntaxError) -> Lesson.Block {
+        var capture: [String]?, fallback: [String]?
+        for (offset, text) in body.enumerated() {
+            guard let (key, value) = try pair(text, line: line + offset) else { continue }
+            var command = value
+            if command.hasPrefix("osiscope ") { command = String(command.dropFirst(9)) }
+            switch key {
+            case "capture":
+                capture = try words(command, line: line + offset)
+                guard capture?.first == "capture" else { throw LessonSyntaxError("capture: takes an 'osiscope capture …' command line", line: line + offset) }
+            case "sample": fallback = try words(command, line: line + offset)
+            default: throw LessonSyntaxError("unknown live key '\(key)' (capture, sample)", line: line + offset)
+            }
+        }
+        guard let capture, let fallback else { throw LessonSyntaxError("a live block needs capture: and sample: (the view shown when capturing is not possible)", line: line) }
+        return .live(capture: capture, fallback: fallback, line: line)
     }
 
     private static func question(_ body: [String], line: Int) throws(LessonSyntaxError) -> Question {

@@ -84,9 +84,15 @@ enum SelfCommand {
 
     /// A question's answer, computed from its sample; nil when the query gives nothing.
     static func answer(_ question: Question, lesson: Lesson, home: LessonHome) -> String? {
-        let samples = question.sample.map { $0.split(separator: " ").map(String.init) } ?? lesson.samples.map(\.name)
-        let result = run(question.answer.arguments(samples: samples.map(home.samplePath)))
+        let target = home.samplePath(question.sample ?? lesson.defaultSample ?? "")
+        let samples: [String]
+        if case .compare = question.answer {
+            samples = lesson.samples.map { home.samplePath($0.name) }
+        } else {
+            samples = [target]
+        }
+        let result = run(question.answer.arguments(samples: samples))
         guard result.status == 0 else { return nil }
-        return question.answer.answer(fromOutput: result.output)
+        return question.answer.answer(fromOutput: result.output, target: target)
     }
 }

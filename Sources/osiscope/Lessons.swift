@@ -115,7 +115,7 @@ struct LessonCheck: ParsableCommand {
             for step in lesson.steps {
                 for block in step.blocks {
                     switch block {
-                    case .view(let arguments, let line):
+                    case .live(_, let arguments, let line), .view(let arguments, let line):
                         views += 1
                         let result = SelfCommand.run(home.resolve(arguments, lesson: lesson), columns: 80)
                         if result.status != 0 || result.output.isEmpty {

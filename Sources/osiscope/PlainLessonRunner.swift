@@ -32,10 +32,13 @@ struct PlainLessonRunner {
                     out.writeLine("")
                     for line in text.split(separator: "\n", omittingEmptySubsequences: false) { out.writeLine(String(line)) }
                 case .view(let arguments, _):
+                    show(arguments)
+                case .live(let capture, let fallback, _):
+                    // Plain mode never waits for traffic: the recording stands in for it.
                     out.writeLine("")
-                    out.writeLine("$ osiscope " + arguments.joined(separator: " "))
-                    let result = SelfCommand.run(home.resolve(arguments, lesson: lesson), columns: width)
-                    out.write(result.output.hasSuffix("\n") || result.output.isEmpty ? result.output : result.output + "\n")
+                    out.writeLine("In a terminal, this step captures your own traffic: osiscope " + capture.joined(separator: " "))
+                    out.writeLine("Here it shows a recording of the same thing instead.")
+                    show(fallback)
                 case .question(let question):
                     out.writeLine("")
                     out.writeLine("? " + question.ask)
@@ -55,6 +58,13 @@ struct PlainLessonRunner {
         out.writeLine("")
         out.writeLine(worksheet ? "(end of input: the rest of the lesson above is a worksheet)" : "Lesson \(lesson.number) done.")
         return !worksheet
+    }
+
+    private func show(_ arguments: [String]) {
+        out.writeLine("")
+        out.writeLine("$ osiscope " + arguments.joined(separator: " "))
+        let result = SelfCommand.run(home.resolve(arguments, lesson: lesson), columns: width)
+        out.write(result.output.hasSuffix("\n") || result.output.isEmpty ? result.output : result.output + "\n")
     }
 
     /// Reads answers until one is right or the answer is revealed; false at the end of input.

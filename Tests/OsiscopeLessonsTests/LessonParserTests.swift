@@ -86,18 +86,30 @@ import Testing
         }
     }
 
+    @Test func aLiveStepNamesItsCaptureAndItsRecording() throws {
+        let text = "---\nnumber: 12\ntitle: Live\nsample: a.pcap\n---\n## Yours\n```live\ncapture: osiscope capture -i lo -f 'tcp port 8765' --messages\nsample: messages a.pcap\n```\n"
+        let lesson = try LessonParser.parse(text)
+        #expect(lesson.steps[0].blocks == [.live(capture: ["capture", "-i", "lo", "-f", "tcp port 8765", "--messages"], fallback: ["messages", "a.pcap"], line: 8)])
+        #expect(throws: LessonSyntaxError("a live block needs capture: and sample: (the view shown when capturing is not possible)", line: 8)) {
+            try LessonParser.parse(text.replacingOccurrences(of: "sample: messages a.pcap\n", with: ""))
+        }
+    }
+
     @Test func queriesBecomeCommandLines() throws {
         #expect(try AnswerQuery("count websocket.mask == 1").arguments(samples: ["s.pcap"])
                 == ["packets", "s.pcap", "-Y", "websocket.mask == 1", "-T", "fields", "-e", "frame.number"])
         #expect(try AnswerQuery("count messages websocket.opcode == \"close\"").arguments(samples: ["s.pcap"])
-                == ["messages", "s.pcap", "-Y", "websocket.opcode == \"close\"", "-T", "fields", "-e", "stream"])
+                == ["messages", "s.pcap", "-Y", "websocket.opcode == \"close\"", "-T", "fields", "-e", "frame.number"])
         #expect(try AnswerQuery("value messages http.time_since_request where http.response").arguments(samples: ["s"])
                 == ["messages", "s", "-Y", "http.response", "-T", "fields", "-e", "http.time_since_request", "-E", "occurrence=f"])
         #expect(try AnswerQuery("compare wire_bytes").arguments(samples: ["a", "b"]) == ["compare", "a", "b", "--json"])
         #expect(try AnswerQuery("count frame").answer(fromOutput: "1\n2\n3\n") == "3")
+        #expect(try AnswerQuery("count messages websocket").answer(fromOutput: "\n\n") == "2")
         #expect(try AnswerQuery("value ip.ttl where ip").answer(fromOutput: "\n64\n63\n") == "64")
         #expect(try AnswerQuery("stats 0 client_to_server.overhead_bytes.l7").answer(fromOutput: #"{"client_to_server":{"overhead_bytes":{"l7":588}}}"#) == "588")
-        #expect(try AnswerQuery("compare a.b").answer(fromOutput: "{\"a\":{\"b\":1.5}}\n{\"a\":{\"b\":2}}\n") == "1.5 2")
+        let compared = "{\"file\":\"x.pcap\",\"a\":{\"b\":1.5}}\n{\"file\":\"y.pcap\",\"a\":{\"b\":2}}\n"
+        #expect(try AnswerQuery("compare a.b").answer(fromOutput: compared, target: "y.pcap") == "2")
+        #expect(try AnswerQuery("compare a.b").answer(fromOutput: compared, target: "z.pcap") == nil)
         #expect(try AnswerQuery("stats 0 missing").answer(fromOutput: "{}") == nil)
     }
 
