@@ -31,11 +31,13 @@ let package = Package(
         .target(name: "OsiscopeFilter", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams"]),
         .target(name: "OsiscopeViews", dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter"]),
         // Lesson files: their format, the queries that compute answers, how answers are matched.
-        .target(name: "OsiscopeLessons"),
+        // Raw keys, whole-screen frames, the window size: shared by the lesson runner and the explorer.
+        .target(name: "OsiscopeTerminal"),
+        .target(name: "OsiscopeLessons", dependencies: ["OsiscopeTerminal"]),
         .executableTarget(
             name: "osiscope",
             dependencies: [
-                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews", "OsiscopeLessons",
+                "OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews", "OsiscopeLessons", "OsiscopeTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -53,7 +55,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "OsiscopeLessonsTests", dependencies: ["OsiscopeLessons"]),
+        .testTarget(name: "OsiscopeLessonsTests", dependencies: ["OsiscopeLessons", "OsiscopeTerminal"]),
         .testTarget(name: "OsiscopeFilterTests", dependencies: ["OsiscopeFilter", "OsiscopeWire", "OsiscopeCapture", "OsiscopeStreams", "OsiscopeTestSupport"]),
         .testTarget(
             name: "OsiscopeCLITests", dependencies: ["osiscope", "OsiscopeStreams", "OsiscopeWire", "OsiscopeTestSupport"],

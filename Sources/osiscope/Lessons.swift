@@ -7,6 +7,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import OsiscopeLessons
+import OsiscopeTerminal
 import OsiscopeViews
 
 struct Lessons: ParsableCommand {
@@ -175,8 +176,10 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Text in, text out: no screen handling (the default without a terminal).")
     var plain = false
 
-    @Option(help: ArgumentHelp("Start at this step (default: the first in plain mode).", valueName: "n"))
+    @Option(help: ArgumentHelp("Start at this step (default: where you left off, or the first in plain mode).", valueName: "n"))
     var step: Int?
+
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let home = try LessonHome.find()
@@ -186,6 +189,17 @@ struct LessonCommand: ParsableCommand {
             throw ExitStatus.usage
         }
         var progress = LessonProgress()
+        if !plain, let terminal = Terminal() {
+            // On the screen the lesson resumes where it was left, unless a step is asked for.
+            let listing = try home.load().map { other in
+                let entry = progress[other.number]
+                return "\(other.number). \(other.title)" + (entry.done ? "  (done)" : entry.step > 0 ? "  (at step \(entry.step + 1))" : "")
+            }
+            let runner = InteractiveLessonRunner(lesson: lesson, home: home, terminal: terminal, listing: listing)
+            runner.run(from: step.map { $0 - 1 } ?? progress[lesson.number].step, progress: &progress,
+                       plainStyle: !output.style.enabled)
+            return
+        }
         let out = Output(inputIsStream: true)
         var runner = PlainLessonRunner(lesson: lesson, home: home, out: out, width: min(terminalWidth() ?? 80, 120))
         _ = runner.run(from: (step ?? 1) - 1, progress: &progress)

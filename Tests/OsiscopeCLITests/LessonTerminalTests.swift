@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// `osiscope lesson 1` in a real pseudo-terminal (tmux): keys typed, the screen read back.
+/// Next, previous, a wrong answer, a hint, the right answer, quit; started again it resumes at
+/// the same step, and the terminal is back in its normal mode after each quit.
+@Suite(.serialized) struct LessonTerminalTests {
+    static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile)
+
+    static func tmux(_ arguments: [String]) throws -> String {
+        try runScript([tmux!] + arguments).output
+    }
+
+    static func screen(_ session: String) throws -> String { try tmux(["capture-pane", "-t", session, "-p"]) }
+
+    @discardableResult
+    static func waitFor(_ text: String, in session: String) throws -> Bool {
+        let end = Date().addingTimeInterval(30)
+        while Date() < end {
+            if try screen(session).contains(text) { return true }
+            usleep(50_000)
+        }
+        Issue.record("the screen never showed '\(text)':\n\(try screen(session))")
+        return false
+    }
+
+    static func keys(_ session: String, _ keys: String...) throws {
+        _ = try tmux(["send-keys", "-t", session] + keys)
+    }
+
+    @Test func aLearnerMovesAnswersQuitsAndResumes() throws {
+        guard Self.tmux != nil else { Issue.record("tmux is not installed: run scripts/install-deps"); return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-tty-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = "osiscope-\(getpid())"
+        let ended = folder.appendingPathComponent("ended").path
+        // After each run, the terminal's mode is written down: it must be cooked again.
+        let command = "cd '\(CommandRunner.root.path)' && for run in 1 2; do XDG_STATE_HOME='\(folder.path)' '\(CommandRunner.binary.path)' lesson 1; "
+            + "echo \"exit $? $(stty -a | grep -o -- '-\\?icanon') $(stty -a | grep -o -- ' -\\?echo ' | head -1)\" >> '\(ended)'; done; sleep 30"
+        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+
+        try Self.waitFor("step 1 of 5 · A capture is a list of packets", in: session)
+        let first = try Self.screen(session).split(separator: "\n", omittingEmptySubsequences: false)
+        // In reverse video, or in brackets where NO_COLOR is set.
+        let bar = first.last { !$0.isEmpty }.map { String($0.trimmingPrefix("[")) }.map { $0.hasSuffix("]") ? String($0.dropLast()) : $0 }
+        #expect(bar == "n next · p previous · a answer · h hint · r reveal · l list · ↑↓ scroll · q quit")
+        try Self.keys(session, "n")
+        try Self.waitFor("step 2 of 5 · One packet, layer by layer", in: session)
+        try Self.keys(session, "p")
+        try Self.waitFor("step 1 of 5", in: session)
+        try Self.keys(session, "a", "3", "0", "Enter")
+        try Self.waitFor("✗ Not 30 (2 tries left).", in: session)
+        try Self.keys(session, "h")
+        try Self.waitFor("Hint: Every packet has a frame layer", in: session)
+        try Self.keys(session, "a", "3", "1", "Enter")
+        try Self.waitFor("✓ Right: 31.", in: session)
+        try Self.keys(session, "n")
+        try Self.waitFor("step 2 of 5", in: session)
+        func runsEnded() -> Int { (try? String(contentsOfFile: ended, encoding: .utf8))?.split(separator: "\n").count ?? 0 }
+        func waitForRuns(_ count: Int) {
+            let end = Date().addingTimeInterval(20)
+            while Date() < end, runsEnded() < count { usleep(50_000) }
+        }
+        try Self.keys(session, "q")
+        waitForRuns(1)
+        // Started again (the loop's second run): it resumes at step 2.
+        try Self.waitFor("step 2 of 5 · One packet, layer by layer", in: session)
+        try Self.keys(session, "q")
+        waitForRuns(2)
+        let runs = try String(contentsOfFile: ended, encoding: .utf8)
+        #expect(runs == "exit 0 icanon  echo \nexit 0 icanon  echo \n", "\(runs)")
+    }
+}
