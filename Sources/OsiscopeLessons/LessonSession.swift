@@ -14,6 +14,13 @@ public struct LessonSession {
     public var listing: [String] = []
     /// Colours off: the key bar and highlights use brackets instead of reverse video.
     public var plainStyle = false
+    /// What a live capture started from this step printed so far (the runner fills it in);
+    /// nil until one runs, and the recording is shown instead.
+    public var liveLines: [String]?
+    /// Said under the live lines (the capture ended, or is not permitted).
+    public var liveNote: String?
+    /// The capture command the learner asked for with `c`, for the runner to start.
+    public private(set) var liveRequest: [String]?
 
     public enum Mode: Equatable {
         case reading
@@ -47,6 +54,8 @@ public struct LessonSession {
     }
 
     public static let keyBar = "n next · p previous · a answer · h hint · r reveal · l list · ↑↓ scroll · q quit"
+    /// On a step with a live capture.
+    public static let liveKeyBar = "c capture live · n next · p previous · a answer · h hint · r reveal · l list · q quit"
 
     /// Handles one key; false when the learner quits.
     public mutating func handle(_ key: Key) -> Bool {
@@ -78,6 +87,13 @@ public struct LessonSession {
         case .character("h"): hint()
         case .character("r"): reveal()
         case .character("l"): mode = .list
+        case .character("c"):
+            if let capture = liveCapture {
+                liveRequest = capture
+                status = "Capturing: open a WebSocket now (q quits, n moves on and stops the capture)."
+            } else {
+                status = "This step has no live capture."
+            }
         case .up: scroll = max(0, scroll - 1)
         case .down: scroll += 1
         case .pageUp: scroll = max(0, scroll - 10)
@@ -107,7 +123,7 @@ public struct LessonSession {
         lines += Array(repeating: "", count: max(0, room - shown.count))
         let more = body.count > scroll + room ? " (↓ more)" : ""
         lines.append(TextFitting.cut(status.isEmpty ? more.trimmingLeadingSpace : status + more, to: width))
-        lines.append(bar(TextFitting.cut(Self.keyBar, to: width)))
+        lines.append(bar(TextFitting.cut(liveCapture == nil ? Self.keyBar : Self.liveKeyBar, to: width)))
         return lines
     }
 
@@ -126,8 +142,15 @@ public struct LessonSession {
             case .view(let arguments, _):
                 lines += viewLines(arguments)
             case .live(let capture, let fallback, _):
-                lines += TextFitting.wrap("Capture your own traffic in another terminal with: osiscope \(capture.joined(separator: " ")). Here is a recording of the same:", width: width)
-                lines += viewLines(fallback)
+                if let liveLines {
+                    lines.append("$ osiscope " + capture.joined(separator: " "))
+                    lines += liveLines
+                    if let liveNote { lines += TextFitting.wrap(liveNote, width: width) }
+                } else {
+                    if let liveNote { lines += TextFitting.wrap(liveNote, width: width) }
+                    lines += TextFitting.wrap("Press c to capture your own traffic live (osiscope \(capture.joined(separator: " "))). Until then, a recording of the same:", width: width)
+                    lines += viewLines(fallback)
+                }
             case .question(let question):
                 let state = asked[step]?[questionIndex] ?? Asked()
                 lines += TextFitting.wrap("? " + question.ask, width: width, indent: 2)
@@ -154,6 +177,18 @@ public struct LessonSession {
         if lines.last == "" { lines.removeLast() }
         views[key] = lines
         return lines
+    }
+
+    /// The capture command of this step's live block, if it has one.
+    public var liveCapture: [String]? {
+        for case .live(let capture, _, _) in lesson.steps[step].blocks { return capture }
+        return nil
+    }
+
+    /// The request for a live capture, once (the runner starts it).
+    public mutating func takeLiveRequest() -> [String]? {
+        defer { liveRequest = nil }
+        return liveRequest
     }
 
     // MARK: questions
@@ -237,6 +272,8 @@ public struct LessonSession {
         guard target >= 0 else { status = "This is the first step."; return }
         step = target
         scroll = 0
+        liveLines = nil
+        liveNote = nil
     }
 
     private func emphasis(_ text: String) -> String { plainStyle ? text : "\u{1B}[1m" + text + "\u{1B}[0m" }

@@ -32,7 +32,9 @@ struct LessonList: ParsableCommand {
         let home = try LessonHome.find()
         let progress = LessonProgress()
         let out = Output()
-        for lesson in try home.load() {
+        let lessons = try home.load()
+        let titleWidth = lessons.map(\.title.count).max() ?? 0
+        for lesson in lessons {
             let entry = progress[lesson.number]
             if json {
                 var object = JSONWriter()
@@ -47,7 +49,7 @@ struct LessonList: ParsableCommand {
                 let state = entry.done ? "done" : entry.step > 0 ? "at step \(entry.step + 1)" : ""
                 func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
                 let number = String(lesson.number)
-                let line = String(repeating: " ", count: max(0, 3 - number.count)) + number + "  " + padded(lesson.title, 52)
+                let line = String(repeating: " ", count: max(0, 3 - number.count)) + number + "  " + padded(lesson.title, titleWidth + 1)
                 out.writeLine(line + padded(" \(lesson.steps.count) steps", 10) + state)
             }
         }

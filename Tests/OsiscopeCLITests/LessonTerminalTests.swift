@@ -72,4 +72,25 @@ import Testing
         let runs = try String(contentsOfFile: ended, encoding: .utf8)
         #expect(runs == "exit 0 icanon  echo \nexit 0 icanon  echo \n", "\(runs)")
     }
+
+    /// The live step captures for real (CI runs as root) and the capture ends with the lesson.
+    @Test(.enabled(if: getuid() == 0, "live capture needs root"))
+    func theLiveStepCapturesAndStopsWithTheLesson() throws {
+        guard Self.tmux != nil else { Issue.record("tmux is not installed: run scripts/install-deps"); return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-tty-live-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = "osiscope-live-\(getpid())"
+        let command = "cd '\(CommandRunner.root.path)' && XDG_STATE_HOME='\(folder.path)' '\(CommandRunner.binary.path)' lesson 12 --step 1; sleep 30"
+        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "110", "-y", "30", command])
+        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+        try Self.waitFor("Press c to capture your own traffic live", in: session)
+        try Self.keys(session, "c")
+        try Self.waitFor("osiscope: capturing on lo (ether), filter 'tcp port 8765'", in: session)
+        try Self.keys(session, "q")
+        let end = Date().addingTimeInterval(20)
+        func captures() throws -> String { try runScript(["/usr/bin/pgrep", "-f", "lesson 12|capture -i lo -f tcp port 8765 --messages"]).output }
+        while Date() < end, try !captures().isEmpty { usleep(50_000) }
+        #expect(try captures() == "", "the lesson and its capture ended")
+    }
 }

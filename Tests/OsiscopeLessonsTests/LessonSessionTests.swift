@@ -131,6 +131,37 @@ import OsiscopeTerminal
     }
 }
 
+@Suite struct LiveStepTests {
+    static let lesson = try! LessonParser.parse("""
+        ---
+        number: 12
+        title: Live
+        sample: a.pcap
+        ---
+        ## Yours
+        ```live
+        capture: capture -i lo --messages
+        sample: messages a.pcap
+        ```
+        """)
+
+    @Test func cAsksForTheCaptureAndItsLinesReplaceTheRecording() {
+        var session = LessonSession(lesson: Self.lesson, answer: { _ in nil }, view: { _ in "recorded line\n" })
+        session.plainStyle = true
+        var frame = session.frame(rows: 12, columns: 100)
+        #expect(frame.contains("recorded line"))
+        #expect(frame.last == "[" + LessonSession.liveKeyBar + "]")
+        _ = session.handle(.character("c"))
+        #expect(session.takeLiveRequest() == ["capture", "-i", "lo", "--messages"])
+        #expect(session.takeLiveRequest() == nil)
+        session.liveLines = ["osiscope: capturing on lo (ether)", "  0.001  #0  client → server  WebSocket text \"hi\""]
+        frame = session.frame(rows: 12, columns: 100)
+        #expect(frame[2] == "$ osiscope capture -i lo --messages")
+        #expect(frame[4] == "  0.001  #0  client → server  WebSocket text \"hi\"")
+        #expect(!frame.contains("recorded line"))
+    }
+}
+
 @Suite struct KeyDecoderTests {
     @Test func keysFromTerminalBytes() {
         var decoder = KeyDecoder()
