@@ -106,7 +106,7 @@ enum FilterEvaluation {
                 return ordered(Double(number) < wanted, Double(number) == wanted, relation)
             }
             if let name = occurrence.valueName, relation == .equal {
-                return name.lowercased() == literal.text.lowercased()
+                return ValueNames.matches(name, literal.text)
             }
             if !literal.quoted, let bytes = occurrence.bytes, let wanted = ByteString.parse(literal.text), literal.text.contains(":") {
                 return ordered(bytes.lexicographicallyPrecedes(wanted), bytes == wanted, relation)

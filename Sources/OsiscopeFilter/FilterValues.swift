@@ -55,7 +55,7 @@ extension FilterOccurrence {
         }
     }
 
-    /// The name the registry gives this value ("text" for WebSocket opcode 1).
+    /// The name the registry gives this value ("Text" for WebSocket opcode 1).
     var valueName: String? {
         guard case .number(let number) = value else { return nil }
         return descriptor?.names?(number)
@@ -136,5 +136,14 @@ struct AddressLiteral {
             if address[index] & mask != bytes[index] & mask { return false }
         }
         return true
+    }
+}
+
+/// How a value's name may be written: the registry's name ("Connection Close"), or its last
+/// word, which is what the JSON output calls it ("close"); case does not matter.
+public enum ValueNames {
+    public static func matches(_ name: String, _ text: String) -> Bool {
+        let name = name.lowercased(), text = text.lowercased()
+        return name == text || name.split(separator: " ").last.map(String.init) == text
     }
 }

@@ -70,7 +70,7 @@ public enum MessageFields {
         case .string(let text):
             // A registry field with value names: the name written in the JSON stands for its number.
             if let descriptor, let names = descriptor.names,
-               let number = (0..<256).first(where: { names(UInt64($0))?.lowercased() == text.lowercased() }) {
+               let number = (0..<256).first(where: { names(UInt64($0)).map { ValueNames.matches($0, text) } ?? false }) {
                 return FilterOccurrence(.number(UInt64(number)), descriptor)
             }
             return FilterOccurrence(.text(text), descriptor)

@@ -93,8 +93,8 @@ struct ExportObjects: ParsableCommand {
 
     func run() throws {
         let filter = try display.compile(MessageFields.catalog)
-        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
-            printError("cannot create \(directory): \(String(cString: strerror(errno)))")
+        if let reason = Self.makeDirectories(directory) {
+            printError("cannot create \(directory): \(reason)")
             throw ExitStatus.cannotRead
         }
         let run = try CaptureRun(file: file, events: [.messages], streams: try streams.streamOptions(),
@@ -125,6 +125,16 @@ struct ExportObjects: ParsableCommand {
             printError(failure)
             throw ExitStatus.cannotRead
         }
+    }
+
+    /// The folder and any missing parents, as mkdir -p; nil when they exist, else the reason.
+    static func makeDirectories(_ path: String) -> String? {
+        var partial = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            partial += component + "/"
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
+        }
+        return nil
     }
 
     /// nil when the file was written, else the system's reason.
