@@ -44,6 +44,11 @@ let package = Package(
             // The JSON Schemas of the JSON Lines outputs: documents, not sources.
             exclude: ["Schemas"]
         ),
+        // libFuzzer targets, one binary (scripts/fuzz builds it with the sanitizers and runs each).
+        .executableTarget(
+            name: "OsiscopeFuzz",
+            dependencies: ["OsiscopeCapture", "OsiscopeWire", "OsiscopeStreams", "OsiscopeFilter", "OsiscopeViews", "OsiscopeLessons"]
+        ),
         // Helpers shared by the test targets (a seeded random generator, a pipeline recorder).
         .target(name: "OsiscopeTestSupport", dependencies: ["OsiscopeStreams"], path: "Tests/Support"),
         .testTarget(name: "OsiscopeCaptureTests", dependencies: ["OsiscopeCapture", "OsiscopeTestSupport"]),
