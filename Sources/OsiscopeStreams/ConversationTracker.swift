@@ -12,6 +12,10 @@ import OsiscopeWire
 public struct ConversationTracker: Sendable {
     public var closedLinger: Double = 120
     public var idleLimit: Double = 3600
+    /// TCP connections tracked at most; past it the quietest tenth are forgotten at once (a
+    /// diagnostic on the packet that opened one too many), so memory stays bounded whatever
+    /// a capture holds (200,000 SYNs from distinct ports, say).
+    public var maximumConnections = 100_000
 
     /// One TCP connection as seen so far.
     public struct TCPConversation: Sendable {
@@ -73,6 +77,9 @@ public struct ConversationTracker: Sendable {
         /// The window after scaling (the raw value when the scale is not known).
         public var window: UInt32 = 0
         public var analysis = TCPAnalysisFindings()
+        /// Connections forgotten when this packet's opened one too many.
+        public var forgotten = 0
+        public var connectionLimit = 0
 
         public func apply(to packet: inout DecodedPacket) {
             func generated(_ descriptor: FieldDescriptor, _ value: UInt32) -> Field {
@@ -107,6 +114,10 @@ public struct ConversationTracker: Sendable {
                     length: Int(number("tcp.len")))
             }
             TCPAnalysisReport(analysis).apply(to: &packet)
+            if forgotten > 0, let index = packet.layers.firstIndex(where: { $0.protocolKey == "tcp" }) {
+                packet.layers[index].diagnostics.append(Diagnostic(TCPStreamDiagnostics.connectionsForgotten,
+                    "more than \(connectionLimit) connections open at once: the \(forgotten) quietest were forgotten, their messages ended here"))
+            }
         }
     }
 
@@ -145,12 +156,29 @@ public struct ConversationTracker: Sendable {
             conversation.lastSeen = now
             tcp[key] = conversation
             knownStreams.insert(conversation.index)
+            if known != conversation.index && tcp.count > maximumConnections {
+                annotation.forgotten = forgetQuietest(keeping: key)
+                annotation.connectionLimit = maximumConnections
+            }
             let placement = Placement(stream: conversation.index,
                                       direction: transport.source == conversation.client ? .client : .server,
                                       isNew: known != conversation.index,
                                       replaces: known.flatMap { $0 != conversation.index ? $0 : nil })
             return (placement, annotation)
         }
+    }
+
+    /// Forgets a tenth of the limit, the connections heard from longest ago (never `current`):
+    /// one sort per tenth of the limit, not one per new connection.
+    private mutating func forgetQuietest(keeping current: ConversationKey) -> Int {
+        let count = max(1, maximumConnections / 10)
+        let quietest = tcp.filter { $0.key != current }.sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(count)
+        for (key, conversation) in quietest {
+            tcp[key] = nil
+            knownStreams.remove(conversation.index)
+            retiredStreams.append(conversation.index)
+        }
+        return quietest.count
     }
 
     private mutating func sweepIfDue(now: Timestamp) {

@@ -10,6 +10,8 @@ public struct StreamOptions: Sendable {
     /// Capture seconds a closed connection stays known (TIME-WAIT), and any quiet one.
     public var closedLinger: Double = 120
     public var idleLimit: Double = 3600
+    /// TCP connections tracked at once; past it the quietest are forgotten, with a diagnostic.
+    public var maximumConnections = 100_000
 
     public init() {}
 }

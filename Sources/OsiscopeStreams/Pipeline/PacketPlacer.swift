@@ -23,6 +23,7 @@ final class PacketPlacer {
         decodesStreams = streams != nil
         tracker.closedLinger = streams?.closedLinger ?? tracker.closedLinger
         tracker.idleLimit = streams?.idleLimit ?? tracker.idleLimit
+        tracker.maximumConnections = streams?.maximumConnections ?? tracker.maximumConnections
     }
 
     /// The jobs of one packet: the streams its arrival retires (quiet ones, or one whose ports
