@@ -203,7 +203,7 @@ struct Capture: ParsableCommand {
                     cannot capture on \(name): \(error.message)
                     Capturing needs the CAP_NET_RAW and CAP_NET_ADMIN capabilities. Run as root (sudo osiscope capture …), \
                     or give them to this binary once:
-                      sudo setcap cap_net_raw,cap_net_admin=eip \(Self.executablePath())
+                      sudo setcap cap_net_raw,cap_net_admin=eip \(executablePath())
                     """)
                 throw ExitStatus.noPermission
             case .noSuchInterface:
@@ -244,12 +244,5 @@ struct Capture: ParsableCommand {
                 + "\(stats.droppedByInterface) dropped by the interface"
         }
         printError(line)
-    }
-
-    /// This program's own path, for the setcap advice.
-    static func executablePath() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        return length > 0 ? String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "$(command -v osiscope)"
     }
 }

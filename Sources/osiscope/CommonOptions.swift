@@ -114,3 +114,10 @@ func printError(_ message: String) {
     var line = "osiscope: " + message + "\n"
     line.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
 }
+
+/// This program's own path: for the setcap advice, and to run itself for lessons.
+func executablePath() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    return length > 0 ? String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "$(command -v osiscope)"
+}

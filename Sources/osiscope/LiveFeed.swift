@@ -11,7 +11,7 @@ final class LiveFeed: @unchecked Sendable {
     static let keptLines = 500
 
     init?(_ arguments: [String]) {
-        process.executableURL = URL(fileURLWithPath: Capture.executablePath())
+        process.executableURL = URL(fileURLWithPath: executablePath())
         process.arguments = arguments + ["--color", "never"]
         let output = Pipe()
         process.standardOutput = output
