@@ -642,6 +642,20 @@ struct HTTPParserTests {
         #expect(run.diagnostics[1].streamRange == 32..<span(long))
     }
 
+    @Test("header fields past the count limit are counted, not kept")
+    func headerCountLimit() throws {
+        var options = HTTPParserOptions()
+        options.maxHeaderCount = 10
+        let head = "GET /many HTTP/1.1\r\n" + (0..<25).map { "X-\($0): v\r\n" }.joined() + "\r\n"
+        let run = HTTPScript([.send(.client, http(head))], options: options).run()
+        let request = try #require(run.requests.first)
+        #expect(request.head.headers.count == 10)
+        #expect(request.head.headers.last == HTTPHeader("X-9", "v"))
+        #expect(request.diagnostics.map(\.key) == ["http.headers.too_many"])
+        #expect(request.diagnostics.first?.message == "more than 10 header fields: the later ones are not kept")
+        #expect(request.isComplete)
+    }
+
     @Test("bare LF line endings are tolerated with a diagnostic (RFC 9112 §2.2)")
     func bareLF() throws {
         let run = HTTPScript([

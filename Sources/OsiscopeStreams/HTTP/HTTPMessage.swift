@@ -195,6 +195,9 @@ public struct HTTPParserOptions: Sendable, Equatable {
     public var maxBufferedBytes = 262_144
     /// Requests waiting for their responses (pipelining); older ones are forgotten beyond it.
     public var maxPendingRequests = 1_024
+    /// Header fields kept per message (and trailer fields); later ones are counted in a
+    /// diagnostic, not kept, so that a head of tiny lines cannot make a huge header list.
+    public var maxHeaderCount = 1_000
     /// Longest chunk-size line, chunk extensions included.
     public var maxChunkLineBytes = 4_096
 

@@ -439,6 +439,15 @@ struct HTTPSideParser: Sendable {
             if let problem {
                 current!.diagnostics.append(StreamDiagnostic(HTTPDiagnostics.headerInvalid, problem, streamRange: range))
             }
+            let kept = trailer ? current!.trailers.count : current!.headers.count
+            if kept >= options.maxHeaderCount {
+                // Said once per message, at the first field line past the limit.
+                if kept == options.maxHeaderCount && !current!.diagnostics.contains(where: { $0.key == HTTPDiagnostics.headersTooMany.key }) {
+                    current!.diagnostics.append(StreamDiagnostic(HTTPDiagnostics.headersTooMany,
+                        "more than \(options.maxHeaderCount) \(trailer ? "trailer" : "header") fields: the later ones are not kept", streamRange: range))
+                }
+                return
+            }
             if trailer {
                 current!.trailers.append(header)
             } else {

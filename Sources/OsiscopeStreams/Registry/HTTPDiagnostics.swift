@@ -40,6 +40,8 @@ enum HTTPDiagnostics {
         "a chunk-size line longer than … bytes")
     static let chunkMissingCrlf = DiagnosticDescriptor("http.chunk.missing_crlf", .error,
         "the chunk data is not followed by CRLF: the chunk size does not match the data")
+    static let headersTooMany = DiagnosticDescriptor("http.headers.too_many", .warning,
+        "more header fields than the limit: the later ones are not kept")
     static let headerInvalid = DiagnosticDescriptor("http.header.invalid", .warning,
         "a line starting with whitespace before any header; ignored")
     static let headerObsFold = DiagnosticDescriptor("http.header.obs_fold", .note,
@@ -58,6 +60,6 @@ enum HTTPDiagnostics {
         "the head is larger than … bytes; skipping to the next message")
 
     static let all: [DiagnosticDescriptor] = [
-        contentEncodingUnsupported, contentEncodingRawDeflate, contentEncodingLimit, contentEncodingInvalid, contentEncodingPartial, upgradeUnanswered, pairingOverflow, responseUnsolicited, pairingUncertain, contentLengthIgnored, transferEncodingInvalid, contentLengthInvalid, upgradeUnrequested, upgradeRequestIncomplete, requestUnanswered, resync, trailersTooLarge, chunkSizeInvalid, chunkMissingCrlf, headerInvalid, headerObsFold, bodyTruncated, gap, messageIncomplete, lineBareLf, notHttp, headTooLarge,
+        contentEncodingUnsupported, contentEncodingRawDeflate, contentEncodingLimit, contentEncodingInvalid, contentEncodingPartial, upgradeUnanswered, pairingOverflow, responseUnsolicited, pairingUncertain, contentLengthIgnored, transferEncodingInvalid, contentLengthInvalid, upgradeUnrequested, upgradeRequestIncomplete, requestUnanswered, resync, trailersTooLarge, chunkSizeInvalid, chunkMissingCrlf, headersTooMany, headerInvalid, headerObsFold, bodyTruncated, gap, messageIncomplete, lineBareLf, notHttp, headTooLarge,
     ]
 }
