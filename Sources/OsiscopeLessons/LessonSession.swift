@@ -28,10 +28,9 @@ public struct LessonSession {
         case list
     }
 
+    /// A question of a step as far as the learner got: the attempt, and what was said of it.
     private struct Asked {
-        var tries = 0
-        var hints = 0
-        var settled = false
+        var attempt: QuestionAttempt
         var feedback: [String] = []
     }
 
@@ -152,10 +151,10 @@ public struct LessonSession {
                     lines += viewLines(fallback)
                 }
             case .question(let question):
-                let state = asked[step]?[questionIndex] ?? Asked()
+                let state = asked[step]?[questionIndex]
                 lines += TextFitting.wrap("? " + question.ask, width: width, indent: 2)
-                lines += state.feedback.flatMap { TextFitting.wrap("  " + $0, width: width, indent: 4) }
-                if !state.settled {
+                lines += (state?.feedback ?? []).flatMap { TextFitting.wrap("  " + $0, width: width, indent: 4) }
+                if !(state?.attempt.settled ?? false) {
                     if questionIndex == openQuestion?.index, case .answering(let text) = mode {
                         lines.append("  > " + text + "▌")
                     } else if questionIndex == openQuestion?.index {
@@ -195,7 +194,7 @@ public struct LessonSession {
 
     /// The first question of this step not yet answered or revealed.
     private var openQuestion: (index: Int, question: Question)? {
-        for (index, question) in lesson.steps[step].questions.enumerated() where !(asked[step]?[index]?.settled ?? false) {
+        for (index, question) in lesson.steps[step].questions.enumerated() where !(asked[step]?[index]?.attempt.settled ?? false) {
             return (index, question)
         }
         return nil
@@ -209,8 +208,8 @@ public struct LessonSession {
         return computed
     }
 
-    private mutating func update(_ index: Int, _ change: (inout Asked) -> Void) {
-        var state = asked[step]?[index] ?? Asked()
+    private mutating func update(_ index: Int, _ question: Question, _ change: (inout Asked) -> Void) {
+        var state = asked[step]?[index] ?? Asked(attempt: QuestionAttempt(question))
         change(&state)
         asked[step, default: [:]][index] = state
     }
@@ -220,36 +219,33 @@ public struct LessonSession {
         let given = text.trimmingCharacters(in: .whitespaces)
         guard !given.isEmpty else { return }
         guard let expected = expected(question) else {
-            update(index) { $0.settled = true; $0.feedback.append("(the answer cannot be computed from the sample: run 'osiscope lessons check')") }
+            update(index, question) { $0.attempt.reveal(); $0.feedback.append("(the answer cannot be computed from the sample: run 'osiscope lessons check')") }
             mode = .reading
             return
         }
         mode = .reading
-        if question.accept.accepts(given, expected: expected) {
-            update(index) { $0.settled = true; $0.feedback.append("✓ Right: \(expected)." + (question.explain.map { " " + $0 } ?? "")) }
-            status = openQuestion == nil ? "Right. n for the next step." : "Right. a for the next question."
-            return
-        }
-        var revealed = false
-        update(index) { state in
-            state.tries += 1
-            if state.tries >= question.revealAfter {
-                state.feedback.append("✗ Not \(given). The answer: \(expected)." + (question.explain.map { " " + $0 } ?? ""))
-                state.settled = true
-                revealed = true
-            } else {
-                state.feedback.append("✗ Not \(given) (\(question.revealAfter - state.tries) tries left).")
+        let explain = question.explain.map { " " + $0 } ?? ""
+        var verdict = QuestionAttempt.Verdict.right
+        update(index, question) { state in
+            verdict = state.attempt.answer(given, expected: expected)
+            switch verdict {
+            case .right: state.feedback.append("✓ Right: \(expected)." + explain)
+            case .revealed: state.feedback.append("✗ Not \(given). The answer: \(expected)." + explain)
+            case .wrong(let triesLeft): state.feedback.append("✗ Not \(given) (\(triesLeft) tries left).")
             }
         }
-        status = revealed ? "Revealed after \(question.revealAfter) tries. n for the next step." : "Not yet: a to try again, h for a hint, r to reveal."
+        switch verdict {
+        case .right: status = openQuestion == nil ? "Right. n for the next step." : "Right. a for the next question."
+        case .revealed: status = "Revealed after \(question.revealAfter) tries. n for the next step."
+        case .wrong: status = "Not yet: a to try again, h for a hint, r to reveal."
+        }
     }
 
     private mutating func hint() {
         guard let (index, question) = openQuestion else { status = "No question is open on this step."; return }
-        update(index) { state in
-            if state.hints < question.hints.count {
-                state.feedback.append("Hint: " + question.hints[state.hints])
-                state.hints += 1
+        update(index, question) { state in
+            if let hint = state.attempt.nextHint() {
+                state.feedback.append("Hint: " + hint)
             } else {
                 state.feedback.append(question.hints.isEmpty ? "No hint for this one: r reveals the answer." : "No more hints: r reveals the answer.")
             }
@@ -259,7 +255,7 @@ public struct LessonSession {
     private mutating func reveal() {
         guard let (index, question) = openQuestion else { status = "No question is open on this step."; return }
         let answer = expected(question) ?? "(cannot be computed)"
-        update(index) { $0.settled = true; $0.feedback.append("The answer: \(answer)." + (question.explain.map { " " + $0 } ?? "")) }
+        update(index, question) { $0.attempt.reveal(); $0.feedback.append("The answer: \(answer)." + (question.explain.map { " " + $0 } ?? "")) }
     }
 
     private mutating func move(by offset: Int) {

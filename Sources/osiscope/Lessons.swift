@@ -34,6 +34,7 @@ struct LessonList: ParsableCommand {
         let out = Output()
         let lessons = try home.load()
         let titleWidth = lessons.map(\.title.count).max() ?? 0
+        func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
         for lesson in lessons {
             let entry = progress[lesson.number]
             if json {
@@ -47,7 +48,6 @@ struct LessonList: ParsableCommand {
                 out.writeLine(object.finished())
             } else {
                 let state = entry.done ? "done" : entry.step > 0 ? "at step \(entry.step + 1)" : ""
-                func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
                 let number = String(lesson.number)
                 let line = String(repeating: " ", count: max(0, 3 - number.count)) + number + "  " + padded(lesson.title, titleWidth + 1)
                 out.writeLine(line + padded(" \(lesson.steps.count) steps", 10) + state)

@@ -73,7 +73,7 @@ struct PlainLessonRunner {
             out.writeLine("  (this question's answer cannot be computed from its sample: run 'osiscope lessons check')")
             return true
         }
-        var tries = 0, hints = 0
+        var attempt = QuestionAttempt(question)
         while true {
             out.write("> ")
             out.flush()
@@ -83,27 +83,25 @@ struct PlainLessonRunner {
             let given = line.trimmingCharacters(in: .whitespaces)
             if given.isEmpty { continue }
             if given.lowercased() == "hint" {
-                out.writeLine(hints < question.hints.count ? "  Hint: " + question.hints[hints] : "  No more hints; 'reveal' shows the answer.")
-                hints += 1
+                out.writeLine(attempt.nextHint().map { "  Hint: " + $0 } ?? "  No more hints; 'reveal' shows the answer.")
                 continue
             }
             if given.lowercased() == "reveal" {
                 reveal(question, expected)
                 return true
             }
-            if question.accept.accepts(given, expected: expected) {
+            switch attempt.answer(given, expected: expected) {
+            case .right:
                 out.writeLine("  ✓ Right: \(TerminalSafe.text(expected))." + (question.explain.map { " " + $0 } ?? ""))
                 return true
-            }
-            tries += 1
-            if tries >= question.revealAfter {
+            case .revealed:
                 out.writeLine("  ✗ Not \(TerminalSafe.text(given)).")
                 reveal(question, expected)
                 return true
+            case .wrong(let triesLeft):
+                let hint = attempt.nextHint().map { " Hint: " + $0 } ?? ""
+                out.writeLine("  ✗ Not \(TerminalSafe.text(given)); try again (\(triesLeft) left).\(hint)")
             }
-            let hint = hints < question.hints.count ? " Hint: " + question.hints[hints] : ""
-            if hints < question.hints.count { hints += 1 }
-            out.writeLine("  ✗ Not \(TerminalSafe.text(given)); try again (\(question.revealAfter - tries) left).\(hint)")
         }
     }
 

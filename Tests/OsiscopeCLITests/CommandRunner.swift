@@ -19,14 +19,20 @@ enum CommandRunner {
     }
 
     static func run(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
         for (key, value) in environment { env[key] = value }
-        process.environment = env
+        return try execute(binary, arguments, input: input, environment: env)
+    }
+
+    /// Any program, from the repository root: its status, standard output and errors.
+    static func execute(_ executable: URL, _ arguments: [String], input: Data? = nil,
+                        environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        if let environment { process.environment = environment }
         // Errors go to a file so that neither stream can fill a pipe and block the child.
         let errorPath = try temporaryFile([])
         defer { try? FileManager.default.removeItem(atPath: errorPath) }

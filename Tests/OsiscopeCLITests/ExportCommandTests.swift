@@ -2,25 +2,11 @@ import Foundation
 import Testing
 import OsiscopeTestSupport
 
-/// Runs a checker script of the repository; its output and status.
+/// Runs a program found on PATH (a checker script of the repository, tmux, setpriv): its status,
+/// and what it wrote to standard output and then to standard error.
 func runScript(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = CommandRunner.root
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    let inputPipe = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
-    try process.run()
-    if let input {
-        inputPipe.fileHandleForWriting.write(input)
-        try inputPipe.fileHandleForWriting.close()
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try CommandRunner.execute(URL(fileURLWithPath: "/usr/bin/env"), arguments, input: input)
+    return (result.status, result.output + result.errors)
 }
 
 /// `export har`: every HTTP exchange and every WebSocket message of a capture, in a HAR 1.2 file

@@ -186,16 +186,6 @@ import Testing
     }
 
     static func tshark(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
-        process.arguments = arguments
-        process.currentDirectoryURL = CommandRunner.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try CommandRunner.execute(URL(fileURLWithPath: "/usr/bin/tshark"), arguments).output
     }
 }

@@ -131,6 +131,24 @@ import OsiscopeTerminal
     }
 }
 
+/// The one way through a question both runners share.
+@Suite struct QuestionAttemptTests {
+    @Test func wrongTriesHintsAndTheReveal() throws {
+        let question = try #require(LessonSessionTests.lesson.steps[0].questions.first) // reveal-after: 2, one hint
+        var attempt = QuestionAttempt(question)
+        #expect(attempt.answer("30", expected: "31") == .wrong(triesLeft: 1))
+        #expect(attempt.nextHint() == "Count them.")
+        #expect(attempt.nextHint() == nil)
+        #expect(!attempt.settled)
+        #expect(attempt.answer("29", expected: "31") == .revealed)
+        #expect(attempt.settled)
+        var right = QuestionAttempt(question)
+        #expect(right.answer(" 31 ", expected: "31") == .right)
+        #expect(right.tries == 0)
+        #expect(right.settled)
+    }
+}
+
 @Suite struct LiveStepTests {
     static let lesson = try! LessonParser.parse("""
         ---

@@ -5,10 +5,13 @@ import OsiscopeWire
 public enum LadderSVG {
     static let rowHeight = 26, top = 70, left = 170, right = 830, width = 1000
 
-    public static func render(_ layout: LadderLayout, client: String, server: String, subject: String) -> String {
+    /// - Parameter standalone: a file of its own, with the XML declaration; false for SVG inline
+    ///   in an HTML page, which takes none.
+    public static func render(_ layout: LadderLayout, client: String, server: String, subject: String,
+                              standalone: Bool = true) -> String {
         let height = top + layout.rows.count * rowHeight + 30
-        var out = """
-        <?xml version="1.0" encoding="UTF-8"?>
+        var out = standalone ? #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" : ""
+        out += """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
         font-family="DejaVu Sans Mono, monospace" font-size="12">
         <title>\(xml(subject)): client \(xml(client)), server \(xml(server))</title>

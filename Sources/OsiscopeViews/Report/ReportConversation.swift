@@ -11,9 +11,7 @@ public enum ReportConversation {
         if ladder.rows.isEmpty {
             html += "<p class=\"count\">No messages to draw.</p>\n"
         } else {
-            let svg = LadderSVG.render(ladder, client: client, server: server, subject: "stream \(figures.stream)")
-            // Inline SVG takes no XML declaration.
-            html += svg.drop { $0 != "<" }.hasPrefix("<?xml") ? String(svg[svg.index(after: svg.firstIndex(of: ">")!)...]) : svg
+            html += LadderSVG.render(ladder, client: client, server: server, subject: "stream \(figures.stream)", standalone: false)
         }
         return html + "</div>\n"
     }
