@@ -113,7 +113,14 @@ enum TerminalRestore {
         atexit { TerminalRestore.restore() }
         signal(SIGWINCH) { _ in TerminalRestore.resizedFlag = 1 }
         // A crash or a kill puts the terminal back before the default action.
-        for number in [SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE] {
+        let handled = [SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE]
+        // A mask inherited blocked (a parent that spawned us from a libdispatch worker thread
+        // passes its mask on) would keep a kill, a hang-up or a resize from ever arriving.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        for number in handled + [SIGWINCH, SIGINT, SIGCONT] { sigaddset(&unblocked, number) }
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+        for number in handled {
             signal(number) { received in
                 TerminalRestore.restore()
                 signal(received, SIG_DFL)

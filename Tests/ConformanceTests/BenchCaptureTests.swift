@@ -7,14 +7,8 @@ import Testing
 /// machines on "the same file") and write a capture tshark reads packet for packet as osiscope does.
 @Suite struct BenchCaptureTests {
     static func generate(_ output: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ConformanceCaptures.root.appendingPathComponent("scripts/make-bench-capture.py").path,
-                             "--size", "400K", "--concurrent", "50", "--loss", "0.02", "--reorder", "0.02", output]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.run("python3", [ConformanceCaptures.root.appendingPathComponent("scripts/make-bench-capture.py").path,
+                                         "--size", "400K", "--concurrent", "50", "--loss", "0.02", "--reorder", "0.02", output]).status
     }
 
     @Test func deterministicAndReadable() throws {

@@ -70,14 +70,7 @@ enum DerivedCaptures {
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ToolFailed(description: "\(tool) \(arguments) failed") }
+        guard try ChildProcess.run("/usr/bin/" + tool, arguments).status == 0 else { throw ToolFailed(description: "\(tool) \(arguments) failed") }
     }
 
     struct ToolFailed: Error, CustomStringConvertible { var description: String }

@@ -36,13 +36,9 @@ import OsiscopeWire
         let dropped = [String(try #require(big.packets.last))]
         let thinned = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-thinned-\(UUID()).pcapng").path
         defer { try? FileManager.default.removeItem(atPath: thinned) }
-        let editcap = Process()
-        editcap.executableURL = URL(fileURLWithPath: "/usr/bin/editcap")
-        editcap.arguments = [ConformanceCaptures.root.appendingPathComponent("Samples/websocket-plain.pcapng").path, thinned]
-            + dropped
-        try editcap.run()
-        editcap.waitUntilExit()
-        #expect(editcap.terminationStatus == 0)
+        let editcap = try ChildProcess.run("/usr/bin/editcap",
+                                           [ConformanceCaptures.root.appendingPathComponent("Samples/websocket-plain.pcapng").path, thinned] + dropped)
+        #expect(editcap.status == 0)
         let (messages, wrong) = try Self.check(thinned)
         #expect(messages >= facts.websocket.messages.count - 1)
         #expect(wrong.isEmpty, "\(wrong)")
@@ -65,11 +61,7 @@ import OsiscopeWire
         #expect(lost > 0)
         let thinned = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-hole-\(UUID()).pcapng").path
         defer { try? FileManager.default.removeItem(atPath: thinned) }
-        let editcap = Process()
-        editcap.executableURL = URL(fileURLWithPath: "/usr/bin/editcap")
-        editcap.arguments = [sample, thinned, String(dropped)]
-        try editcap.run()
-        editcap.waitUntilExit()
+        #expect(try ChildProcess.run("/usr/bin/editcap", [sample, thinned, String(dropped)]).status == 0)
         let recording = try PipelineRecording.record(path: thinned)
         let gaps = recording.messages.enumerated().filter { $0.element.protocolName == "tcp" }
         #expect(gaps.count == 1)

@@ -1,5 +1,6 @@
 import OsiscopeWire
 import Foundation
+import OsiscopeTestSupport
 
 /// Runs tshark, the reference decoder, and returns its `-T fields` rows.
 enum Tshark {
@@ -11,18 +12,9 @@ enum Tshark {
     /// so an ICMP error's quoted header does not replace the outer one).
     static func fields(_ names: [String], of path: String) throws -> [[String: String]] {
         guard let executable else { throw TsharkMissing() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // Out-of-order reassembly on, as ANCHORS.md measured it must be for a fair reference.
-        process.arguments = ["-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE", "-T", "fields",
-                             "-E", "occurrence=f", "-E", "separator=\t"] + names.flatMap { ["-e", $0] }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try ChildProcess.run(executable, ["-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE", "-T", "fields",
+                                                     "-E", "occurrence=f", "-E", "separator=\t"] + names.flatMap { ["-e", $0] }).text
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
             var row: [String: String] = [:]
             for (name, value) in zip(names, line.split(separator: "\t", omittingEmptySubsequences: false)) where !value.isEmpty {

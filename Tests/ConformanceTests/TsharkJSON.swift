@@ -1,5 +1,6 @@
 import OsiscopeWire
 import Foundation
+import OsiscopeTestSupport
 
 extension Tshark {
     /// Every occurrence of each field, per packet, keyed by frame number: tshark's
@@ -9,18 +10,11 @@ extension Tshark {
     /// Packets without any of the fields are left out; `filter` is a display filter (`-Y`).
     static func occurrences(_ names: [String], filter: String, of path: String) throws -> [Int: [String: [String]]] {
         guard let executable else { throw TsharkMissing() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // Out-of-order reassembly on, as ANCHORS.md measured it must be for a fair reference.
-        process.arguments = ["-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", filter, "-T", "json",
-                             "-e", "frame.number"] + names.flatMap { ["-e", $0] }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TsharkFailed(path: path, status: process.terminationStatus) }
+        let result = try ChildProcess.run(executable, ["-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", filter,
+                                                       "-T", "json", "-e", "frame.number"] + names.flatMap { ["-e", $0] })
+        guard result.status == 0 else { throw TsharkFailed(path: path, status: result.status) }
+        let data = result.output
         var rows: [Int: [String: [String]]] = [:]
         guard !data.isEmpty, let packets = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return rows }
         for packet in packets {

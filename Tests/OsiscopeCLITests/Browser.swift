@@ -1,4 +1,5 @@
 import Foundation
+import OsiscopeTestSupport
 import Testing
 
 /// Headless Chromium as a test's eyes: a page or image rendered to a PNG, read back by a small
@@ -15,22 +16,12 @@ enum Browser {
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appendingPathComponent(name), png = folder.appendingPathComponent("shot.png")
         try document.write(to: page)
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: chromium)
-        browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.path)/profile",
-                             "--window-size=\(width),\(height)", "--screenshot=\(png.path)", page.absoluteString]
-        browser.standardOutput = FileHandle.nullDevice
-        browser.standardError = FileHandle.nullDevice
-        try browser.run()
-        browser.waitUntilExit()
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", pngCheck, png.path]
-        let output = Pipe()
-        check.standardOutput = output
-        try check.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
+        // --disable-dev-shm-usage: containers often give /dev/shm 64 MB, where Chromium stalls.
+        _ = try ChildProcess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                            "--hide-scrollbars", "--no-first-run", "--user-data-dir=\(folder.path)/profile",
+                                            "--window-size=\(width),\(height)", "--screenshot=\(png.path)", page.absoluteString],
+                                 seconds: 120)
+        let text = try ChildProcess.run("python3", ["-c", pngCheck, png.path]).text + "\n"
         let numbers = text.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         guard numbers.count == 3 else {
             Issue.record("no screenshot of \(name): \(text)")

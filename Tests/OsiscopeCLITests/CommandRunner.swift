@@ -1,4 +1,5 @@
 import Foundation
+import OsiscopeTestSupport
 
 /// Runs the built `osiscope` binary as a user would, capturing its output and exit status.
 enum CommandRunner {
@@ -27,30 +28,10 @@ enum CommandRunner {
 
     /// Any program, from the repository root: its status, standard output and errors.
     static func execute(_ executable: URL, _ arguments: [String], input: Data? = nil,
-                        environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        if let environment { process.environment = environment }
-        // Errors go to a file so that neither stream can fill a pipe and block the child.
-        let errorPath = try temporaryFile([])
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let inputPipe = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
-        try process.run()
-        if let input {
-            inputPipe.fileHandleForWriting.write(input)
-            try inputPipe.fileHandleForWriting.close()
-        }
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errData = try Data(contentsOf: URL(fileURLWithPath: errorPath))
-        return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-                      errors: String(decoding: errData, as: UTF8.self), bytes: [UInt8](outData))
+                        environment: [String: String]? = nil, seconds: Double = 300) throws -> Result {
+        let result = try ChildProcess.run(executable.path, arguments, input: input, environment: environment,
+                                          directory: root, seconds: seconds)
+        return Result(status: result.status, output: result.text, errors: result.errorText, bytes: [UInt8](result.output))
     }
 
     static func temporaryFile(_ bytes: [UInt8]) throws -> String {

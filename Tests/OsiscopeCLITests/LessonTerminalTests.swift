@@ -73,6 +73,36 @@ import Testing
         #expect(runs == "exit 0 icanon  echo \nexit 0 icanon  echo \n", "\(runs)")
     }
 
+    /// Starts a program with the signals a terminal program relies on blocked, as a parent
+    /// spawning it from a libdispatch worker thread passes them on (masks survive exec).
+    static let blockingSignals = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, "
+        + "{signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGWINCH}); os.execv(sys.argv[1], sys.argv[1:])"
+
+    /// SIGTERM and SIGHUP end the lesson with the terminal put back, even when its parent passed
+    /// it a mask with those signals blocked.
+    @Test func aKillOrAHangUpEndsTheLessonAndRestoresTheTerminal() throws {
+        guard Self.tmux != nil else { Issue.record("tmux is not installed: run scripts/install-deps"); return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-tty-kill-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = "osiscope-kill-\(getpid())"
+        let ended = folder.appendingPathComponent("ended").path
+        let command = "cd '\(CommandRunner.root.path)' && for signal in TERM HUP; do XDG_STATE_HOME='\(folder.path)' python3 -c '\(Self.blockingSignals)' '\(CommandRunner.binary.path)' lesson 2; "
+            + "echo \"exit $? $(stty -a | grep -o -- '-\\?icanon') $(stty -a | grep -o -- ' -\\?echo ' | head -1)\" >> '\(ended)'; done; sleep 30"
+        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+        for (index, signal) in ["TERM", "HUP"].enumerated() {
+            try Self.waitFor("step 1 of", in: session)
+            let pid = try runScript(["/usr/bin/pgrep", "-f", "osiscope lesson 2$"]).output.split(separator: "\n").first.map(String.init)
+            _ = try runScript(["/bin/kill", "-\(signal)", try #require(pid)])
+            let end = Date().addingTimeInterval(20)
+            while Date() < end, ((try? String(contentsOfFile: ended, encoding: .utf8)) ?? "").split(separator: "\n").count <= index { usleep(50_000) }
+        }
+        let runs = try String(contentsOfFile: ended, encoding: .utf8)
+        // 128 + 15 and 128 + 1: ended by the signal itself, after the terminal was restored.
+        #expect(runs == "exit 143 icanon  echo \nexit 129 icanon  echo \n", "\(runs)")
+    }
+
     /// The live step captures for real (CI runs as root) and the capture ends with the lesson.
     @Test(.enabled(if: getuid() == 0, "live capture needs root"))
     func theLiveStepCapturesAndStopsWithTheLesson() throws {
@@ -89,7 +119,7 @@ import Testing
         try Self.waitFor("osiscope: capturing on lo (ether), filter 'tcp port 8765'", in: session)
         try Self.keys(session, "q")
         let end = Date().addingTimeInterval(20)
-        func captures() throws -> String { try runScript(["/usr/bin/pgrep", "-f", "lesson 12|capture -i lo -f tcp port 8765 --messages"]).output }
+        func captures() throws -> String { try runScript(["/usr/bin/pgrep", "-f", "osiscope (lesson 12|capture -i lo -f tcp port 8765 --messages)"]).output }
         while Date() < end, try !captures().isEmpty { usleep(50_000) }
         #expect(try captures() == "", "the lesson and its capture ended")
     }

@@ -7,18 +7,10 @@ import Testing
     /// Runs osiscope in a real pseudo-terminal (util-linux `script`), standard output and
     /// standard error both on it, and returns what the terminal received.
     static func inTerminal(_ arguments: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", "OSISCOPE_PROGRESS_AFTER=0 \(CommandRunner.binary.path) \(arguments)", "/dev/null"]
-        process.currentDirectoryURL = CommandRunner.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+        let result = try CommandRunner.execute(URL(fileURLWithPath: "/usr/bin/script"),
+                                               ["-qec", "OSISCOPE_PROGRESS_AFTER=0 \(CommandRunner.binary.path) \(arguments)", "/dev/null"])
+        #expect(result.status == 0)
+        return result.output
     }
 
     @Test func drawnOnATerminalAndErased() throws {

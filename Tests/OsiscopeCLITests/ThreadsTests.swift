@@ -34,13 +34,10 @@ import OsiscopeTestSupport
     @Test func aGeneratedCaptureOfInterleavedConnections() throws {
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-threads-\(getpid()).pcap").path
         defer { try? FileManager.default.removeItem(atPath: capture) }
-        let generator = Process()
-        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generator.arguments = ["python3", CommandRunner.root.appendingPathComponent("scripts/make-bench-capture.py").path,
-                               "--size", "4M", "--concurrent", "1000", "--loss", "0.01", "--reorder", "0.01", "--seed", "7", capture]
-        try generator.run()
-        generator.waitUntilExit()
-        try #require(generator.terminationStatus == 0)
+        let generator = try ChildProcess.run("python3", [CommandRunner.root.appendingPathComponent("scripts/make-bench-capture.py").path,
+                                                         "--size", "4M", "--concurrent", "1000", "--loss", "0.01", "--reorder", "0.01",
+                                                         "--seed", "7", capture])
+        try #require(generator.status == 0)
         for (command, lines) in [(["messages", "--json"], 1_000), (["streams", "--json"], 80), (["packets"], 5_000)] {
             let arguments = [command[0], capture] + command.dropFirst()
             let one = try Self.output(arguments, threads: 1)

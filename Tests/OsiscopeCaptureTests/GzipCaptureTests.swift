@@ -1,4 +1,5 @@
 import Foundation
+import OsiscopeTestSupport
 import Testing
 @testable import OsiscopeCapture
 
@@ -10,14 +11,7 @@ import Testing
     /// The sample compressed with gzip(1), into a temporary file.
     /// `keep`: how many of the compressed bytes to keep, given their count.
     static func gzipped(_ sample: String, keep: ((Int) -> Int)? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-n", "-c", samples.appendingPathComponent(sample).path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        var data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        var data = try ChildProcess.run("/bin/gzip", ["-n", "-c", samples.appendingPathComponent(sample).path]).output
         if let keep { data = data.prefix(keep(data.count)) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-\(UUID()).gz").path
         #expect(FileManager.default.createFile(atPath: path, contents: data))
