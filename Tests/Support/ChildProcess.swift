@@ -13,6 +13,8 @@ public enum ChildProcess {
         public var status: Int32
         public var output: Data
         public var errors: Data
+        /// Peak resident memory of the child, in bytes (getrusage's ru_maxrss).
+        public var peakMemory: Int
         public var text: String { String(decoding: output, as: UTF8.self) }
         public var errorText: String { String(decoding: errors, as: UTF8.self) }
     }
@@ -65,11 +67,12 @@ public enum ChildProcess {
         guard spawned == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable]) }
 
         var status: Int32 = 0
+        var usage = rusage()
         let deadline = Date().addingTimeInterval(seconds)
-        while waitpid(pid, &status, WNOHANG) == 0 {
+        while wait4(pid, &status, WNOHANG, &usage) == 0 {
             if Date() > deadline {
                 kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
                 throw TimedOut(command: command, seconds: seconds)
             }
             usleep(2_000)
@@ -78,7 +81,7 @@ public enum ChildProcess {
         let signal = status & 0x7f
         return Result(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
                       output: try Data(contentsOf: URL(fileURLWithPath: outputPath)),
-                      errors: try Data(contentsOf: URL(fileURLWithPath: errorPath)))
+                      errors: try Data(contentsOf: URL(fileURLWithPath: errorPath)), peakMemory: usage.ru_maxrss * 1024)
     }
 
     /// Only standard input, output and errors reach the child: any other descriptor of this

@@ -40,6 +40,15 @@ public struct SyntheticConnections {
 
     public mutating func send(_ index: Int, _ side: Side, _ text: String) { send(index, side, Array(text.utf8)) }
 
+    /// One segment `offset` bytes past the side's next sequence number, which stays where it
+    /// was: data behind a hole, for reassembly under stress.
+    public mutating func send(_ index: Int, _ side: Side, _ bytes: [UInt8], ahead offset: UInt32) {
+        guard let saved = sequences[index] else { return }
+        if side == .client { sequences[index]!.client &+= offset } else { sequences[index]!.server &+= offset }
+        segment(index, side, flags: 0x18, bytes)
+        sequences[index] = saved
+    }
+
     public mutating func close(_ index: Int) {
         segment(index, .client, flags: 0x11, [])
         segment(index, .server, flags: 0x11, [])
@@ -47,6 +56,13 @@ public struct SyntheticConnections {
     }
 
     public var captured: [CapturedPacket] { packets }
+
+    /// The packets as a capture file (pcap or pcapng by the extension).
+    public func write(to path: String) throws {
+        let writer = try CaptureWriter(path: path)
+        for packet in packets { try writer.write(packet) }
+        try writer.flush()
+    }
 
     private mutating func segment(_ index: Int, _ side: Side, flags: UInt8, _ payload: [UInt8]) {
         guard var sequence = sequences[index] else { return }
@@ -99,8 +115,10 @@ public struct SyntheticConnections {
         let mask: UInt8 = side == .client ? 0x80 : 0
         if payload.count < 126 {
             frame.append(mask | UInt8(payload.count))
-        } else {
+        } else if payload.count < 65536 {
             frame += [mask | 126] + bytes16(UInt16(payload.count))
+        } else {
+            frame += [mask | 127] + bytes32(0) + bytes32(UInt32(payload.count))
         }
         guard side == .client else { return frame + payload }
         let key: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
