@@ -18,6 +18,11 @@ struct StreamDecodingOptions: ParsableArguments {
     @Option(name: .customLong("max-message-bytes"), help: "Largest WebSocket message kept after inflating (bigger ones are cut, with a diagnostic).")
     var maximumMessageBytes = 16 << 20
 
+    @Option(name: .customLong("limit"), help: ArgumentHelp(
+        "Set a decoding limit, e.g. engine.io.payload_bytes=8000000 (see 'osiscope limits' for each, its default and its diagnostic). Repeatable.",
+        valueName: "name=value"))
+    var limits: [String] = []
+
     @Option(name: .long, help: ArgumentHelp(
         "Threads decoding connections and rendering (default: one per core). Output is the same for any number.",
         valueName: "n"))
@@ -33,6 +38,16 @@ struct StreamDecodingOptions: ParsableArguments {
     func streamOptions() throws -> StreamOptions {
         var options = StreamOptions()
         options.maximumMessageBytes = maximumMessageBytes
+        for setting in limits {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let limit = DecodingLimit.named(parts[0]) else {
+                throw ValidationError("--limit takes NAME=VALUE with NAME one of \(DecodingLimit.all.map(\.name).joined(separator: ", "))")
+            }
+            guard let value = Int(parts[1].replacingOccurrences(of: "_", with: "")), value > 0 else {
+                throw ValidationError("--limit \(parts[0]) takes a whole number above 0, not '\(parts[1])'")
+            }
+            limit.set(value, in: &options)
+        }
         let names = options.decoders.names
         for rule in decodeAs {
             let parts = rule.split(separator: "=")

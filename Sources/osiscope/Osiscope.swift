@@ -15,6 +15,6 @@ struct Osiscope: ParsableCommand {
         or an invalid filter; 77 live capture not permitted.
         """,
         version: "0.3.0",
-        subcommands: [Packets.self, Inspect.self, Streams.self, Follow.self, Messages.self, Sessions.self, Ladder.self, Stats.self, Timeline.self, Compare.self, Export.self, Report.self, Interfaces.self, Capture.self, LessonCommand.self, Lessons.self, Fields.self]
+        subcommands: [Packets.self, Inspect.self, Streams.self, Follow.self, Messages.self, Sessions.self, Ladder.self, Stats.self, Timeline.self, Compare.self, Export.self, Report.self, Interfaces.self, Capture.self, LessonCommand.self, Lessons.self, Fields.self, Limits.self]
     )
 }

@@ -49,7 +49,8 @@ import OsiscopeTestSupport
         let samples = ConformanceCaptures.all.filter { $0.contains("/Samples/") }
         outputs["compare"] = Data(try CommandRunner.run(["compare"] + samples + ["--json"]).output.utf8)
         outputs["fields"] = Data(try CommandRunner.run(["fields", "--json"]).output.utf8)
-        #expect(outputs.count == 10)
+        outputs["limits"] = Data(try CommandRunner.run(["limits", "--json"]).output.utf8)
+        #expect(outputs.count == 11)
         for (schema, data) in outputs.sorted(by: { $0.key < $1.key }) {
             let file = folder.appendingPathComponent("\(schema).jsonl")
             try data.write(to: file)
@@ -69,6 +70,7 @@ import OsiscopeTestSupport
         ("sessions", ["sessions", "Samples/socketio-upgrade.pcapng", "--json"], "sid"),
         ("timeline", ["timeline", "Samples/websocket-plain.pcapng", "--json"], "seconds"),
         ("fields", ["fields", "tcp", "--json"], "name"),
+        ("limits", ["limits", "--json"], "default"),
         ("export-objects", ["export", "objects", "Samples/socketio-upgrade.pcapng", "D", "--json"], "file"),
     ])
     func aBrokenLineIsRefused(schema: String, command: [String], key: String) throws {

@@ -184,6 +184,23 @@ struct WebSocketDeflateTests {
         #expect(messages.first?.diagnostics.map(\.key) == ["websocket.deflate.limit"])
     }
 
+    /// Many small bombs, each under the message limit: inflating stops for the direction once
+    /// the connection's total is reached, and the messages after that say so; an uncompressed
+    /// message still reads.
+    @Test func manyBombsStopAtTheConnectionsInflateLimit() throws {
+        let bomb = try Self.deflatedZeros(1 << 20)
+        var assembler = WebSocketMessageAssembler(direction: .server, perMessageDeflate: PerMessageDeflateSettings(serverNoContextTakeover: true))
+        assembler.maxInflatedBytes = 5 << 20
+        var parser = WebSocketFrameParser(direction: .server)
+        let bytes = (0..<8).flatMap { _ in wsFrame(rsv1: true, opcode: 2, payload: bomb) } + wsFrame(opcode: 1, payload: utf8("plain"))
+        let messages = parser.feed(bytes[...], at: 0).flatMap { assembler.add($0) }
+        #expect(messages.map(\.payload.count) == [1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 0, 0, 0, 5])
+        #expect(messages.map { $0.diagnostics.map(\.key) } == Array(repeating: [], count: 5)
+            + Array(repeating: ["websocket.deflate.stream_limit"], count: 3) + [[]])
+        #expect(messages[5].diagnostics.first?.message.hasPrefix("5242880 bytes were inflated in this direction") == true)
+        #expect(messages.last?.text == "plain")
+    }
+
     /// A compressed message longer than the limit before inflating is not inflated at all.
     @Test func compressedBytesOverTheLimit() {
         let run = Self.server(wsFrame(rsv1: true, opcode: 2, payload: Array(repeating: 0, count: 300)), maxMessageSize: 100)

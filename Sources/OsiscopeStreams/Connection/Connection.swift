@@ -31,6 +31,14 @@ final class Connection: StreamSources {
         self.summary = summary
         self.options = options
         maps = Self.emptyMaps(summary.stream)
+        reassembler = Self.reassembler(options)
+    }
+
+    private static func reassembler(_ options: StreamOptions) -> TCPReassembler {
+        var reassembler = TCPReassembler()
+        reassembler.maximumPendingBytes = options.maximumHeldBytes
+        reassembler.maximumPendingSegments = options.maximumHeldSegments
+        return reassembler
     }
 
     private static func emptyMaps(_ stream: Int) -> DirectionPair<StreamByteMap> {
@@ -66,7 +74,7 @@ final class Connection: StreamSources {
 
     func release() {
         isReleased = true
-        reassembler = TCPReassembler()
+        reassembler = Self.reassembler(options)
         maps = Self.emptyMaps(summary.stream)
         decoder = nil
         opaque = true

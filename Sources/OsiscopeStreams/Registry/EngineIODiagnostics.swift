@@ -2,6 +2,8 @@ import OsiscopeWire
 
 /// The diagnostics of Engine.IO, each key defined once.
 enum EngineIODiagnostics {
+    static let payloadLimit = DiagnosticDescriptor("engine.io.payload.limit", .warning,
+        "an Engine.IO payload of … bytes, over the limit: its packets are not decoded")
     static let malformed = DiagnosticDescriptor("engine.io.malformed", .error, "Not an Engine.IO packet: …")
     static let framing = DiagnosticDescriptor("engine.io.payload.framing", .error,
         "The long-polling payload's framing is broken at byte …: …; the rest of the payload is skipped")
@@ -20,6 +22,6 @@ enum EngineIODiagnostics {
         "… ms since the last ping, more than the announced pingInterval + pingTimeout (… ms)")
 
     static let all: [DiagnosticDescriptor] = [
-        malformed, framing, openInvalid, unknownType, transportError, afterClose, heartbeatLate, heartbeatMissing, pingOverdue,
+        payloadLimit, malformed, framing, openInvalid, unknownType, transportError, afterClose, heartbeatLate, heartbeatMissing, pingOverdue,
     ]
 }

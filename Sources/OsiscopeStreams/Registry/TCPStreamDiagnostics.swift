@@ -6,6 +6,8 @@ enum TCPStreamDiagnostics {
         "… bytes of the … stream were not captured")
     static let reassemblySnaplen = DiagnosticDescriptor("tcp.reassembly.snaplen", .note,
         "… payload bytes were cut by the snap length: the stream gets a gap there")
+    static let reassemblyLimit = DiagnosticDescriptor("tcp.reassembly.limit", .warning,
+        "more than … bytes or … segments waited behind a hole: the hole was declared lost")
     static let connectionsForgotten = DiagnosticDescriptor("tcp.stream.forgotten", .warning,
         "more than … connections open at once: the … quietest were forgotten, their messages ended here")
     static let reassemblyOverlapConflict = DiagnosticDescriptor("tcp.reassembly.overlap_conflict", .warning,
@@ -46,5 +48,5 @@ enum TCPStreamDiagnostics {
         analysisLostSegment, analysisAckLostSegment, analysisWindowUpdate, analysisWindowFull, analysisKeepAlive,
         analysisKeepAliveAck, analysisDuplicateAck, analysisZeroWindow, analysisZeroWindowProbe, analysisZeroWindowProbeAck,
     ]
-    static let all: [DiagnosticDescriptor] = [reassemblyGap, reassemblySnaplen, reassemblyOverlapConflict, connectionsForgotten] + analysis
+    static let all: [DiagnosticDescriptor] = [reassemblyGap, reassemblySnaplen, reassemblyOverlapConflict, reassemblyLimit, connectionsForgotten] + analysis
 }

@@ -28,8 +28,10 @@ final class EngineIODecoder: PayloadDecoder {
     private var sid: String?
     private var version: EngineIOVersion
     private var pending = DirectionPair<PendingAttachments?>(both: nil)
+    private let maximumPayload: Int
 
     init(_ setup: DecoderSetup) {
+        maximumPayload = setup.options.maximumEngineIOPayloadBytes
         upgradeQuery = ((setup.hint as? HTTPUpgrade)?.request?.head.uri).flatMap(EngineIOQuery.init(uri:))
         sid = upgradeQuery?.sid
         version = upgradeQuery?.version ?? .v4
@@ -63,6 +65,7 @@ final class EngineIODecoder: PayloadDecoder {
                 }
                 if payload.carrier.request?.method == "POST" { tagSession(carrierIndex, &context); return }
             }
+            if isOverLimit(payload, &context) { tagSession(carrierIndex, &context); return }
             var parser = EngineIOPayloadParser(version: version)
             var problems: [StreamDiagnostic] = []
             for item in parser.feed(payload.bytes) + parser.finish() {
@@ -75,6 +78,7 @@ final class EngineIODecoder: PayloadDecoder {
                 completeSocketIO(waiting, direction, missing: true, &context)
             }
         case .websocket(let websocket):
+            if isOverLimit(payload, &context) { break }
             var problems: [StreamDiagnostic] = []
             let packet = websocket.opcode == .binary ? .success(EngineIOPacket.parseBinaryFrame(payload.bytes, version: version))
                 : EngineIOPacket.parseText(payload.bytes[...], version: version, at: 0)
@@ -84,6 +88,18 @@ final class EngineIODecoder: PayloadDecoder {
             return
         }
         tagSession(carrierIndex, &context)
+    }
+
+    /// A payload over the limit is said so on its carrier and not decoded: its JSON as a tree
+    /// would take many times its size.
+    private func isOverLimit(_ payload: CarriedPayload, _ context: inout DecoderContext) -> Bool {
+        guard payload.bytes.count > maximumPayload else { return false }
+        let limit = StreamDiagnostic(EngineIODiagnostics.payloadLimit,
+            "An Engine.IO payload of \(payload.bytes.count) bytes, more than the limit of \(maximumPayload) "
+                + "(--limit engine.io.payload_bytes; Socket.IO servers refuse more unless configured to): its packets are not decoded.")
+        context.addToLastCarrier([limit])
+        context.diagnose(limit, payload.direction)
+        return true
     }
 
     func finish(_ context: inout DecoderContext) {

@@ -166,7 +166,7 @@ public struct TCPReassembler: Sendable {
             drainPending(into: &half, direction: direction, events: &events)
             return true
         }
-        return hold(segment, into: &half, direction: direction, events: &events)
+        return hold(segment, into: &half, direction: direction, events: &events, analysis: &analysis)
     }
 
     private func deliver(_ segment: PendingSegment, declaredEnd: Int64, into half: inout Half, direction: Direction,
@@ -188,13 +188,17 @@ public struct TCPReassembler: Sendable {
 
     /// Holds a segment behind a hole; false for a duplicate of one already held.
     private func hold(_ segment: PendingSegment, into half: inout Half, direction: Direction,
-                      events: inout [StreamEvent]) -> Bool {
+                      events: inout [StreamEvent], analysis: inout [Diagnostic]) -> Bool {
         // Keep pending segments sorted by offset; duplicates of held data are dropped.
         if half.pending.contains(where: { $0.offset == segment.offset && $0.bytes.count >= segment.bytes.count }) { return false }
         let index = half.pending.firstIndex { $0.offset > segment.offset } ?? half.pending.count
         half.pending.insert(segment, at: index)
         half.pendingBytes += segment.declaredLength
         if half.pendingBytes > Int64(maximumPendingBytes) || half.pending.count > maximumPendingSegments {
+            analysis.append(Diagnostic(TCPStreamDiagnostics.reassemblyLimit,
+                "\(half.pendingBytes) bytes in \(half.pending.count) segments waited behind a hole, more than the limit "
+                    + "(\(maximumPendingBytes) bytes, \(maximumPendingSegments) segments: --limit tcp.held_bytes, tcp.held_segments): "
+                    + "the hole was declared lost"))
             flushHoles(upTo: Int64.max, in: &half, direction: direction, events: &events)
         }
         return true

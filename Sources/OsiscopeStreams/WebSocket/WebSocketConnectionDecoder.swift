@@ -48,6 +48,8 @@ final class WebSocketConnectionDecoder: ConnectionDecoder {
             }
             decoders = DirectionPair(client: make(.client), server: make(.server))
         }
+        decoders.client.assembler.maxInflatedBytes = setup.options.maximumInflatedBytes
+        decoders.server.assembler.maxInflatedBytes = setup.options.maximumInflatedBytes
     }
 
     func begin(_ context: inout DecoderContext) {

@@ -28,6 +28,10 @@ public struct WebSocketMessageAssembler {
     /// When inflating with the window kept from earlier messages fails, reset the window and
     /// try the message again (the sender may not keep context, or earlier bytes were lost).
     public var retryInflateWithFreshWindow: Bool
+    /// Bytes inflated in this direction over the connection; past it compressed messages are
+    /// no longer inflated (each message is bounded, this bounds the work of many of them).
+    public var maxInflatedBytes = 1 << 30
+    private var inflatedBytes = 0
 
     private var inflater: Inflater?
     private var partial: Partial?
@@ -367,9 +371,18 @@ public struct WebSocketMessageAssembler {
                 streamRange: range))
             return ([], true)
         }
+        guard inflatedBytes < maxInflatedBytes else {
+            windowLost = true
+            diagnostics.append(StreamDiagnostic(
+                WebSocketDiagnostics.deflateStreamLimit,
+                "\(inflatedBytes) bytes were inflated in this direction, the limit per connection (--limit websocket.inflated_bytes): this and later compressed messages are not inflated.",
+                streamRange: range))
+            return ([], true)
+        }
         if noContextTakeover { inflater.reset() }
         let hadHistory = !noContextTakeover
         var output: [UInt8] = []
+        defer { inflatedBytes += output.count }
         var outcome = Self.run(inflater, message.data, into: &output, limit: maxMessageSize)
         var firstProblem: String?
         if case .failed(let error) = outcome {
