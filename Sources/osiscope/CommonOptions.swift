@@ -79,6 +79,12 @@ final class Output {
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Bytes as they are (`follow --raw`): never for a terminal.
+    func write(bytes: some Collection<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
+    }
+
     /// `bytes` (UTF-8 already) and a line end.
     func writeLine(_ bytes: [UInt8]) {
         progress?.clear()

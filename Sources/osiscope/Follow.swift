@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import OsiscopeCapture
 import OsiscopeFilter
@@ -14,8 +17,14 @@ struct Follow: ParsableCommand {
         --messages or --session, -Y keeps the messages that match a display filter (the fields of \
         'osiscope messages -Y').
 
+        With --raw, the stream's bytes are written exactly as they were sent, escaping nothing, \
+        to the file -o names (or to a pipe with -o -, never to a terminal): both directions in \
+        stream order, or one with --direction. Bytes the capture lost are left out, and counted \
+        on standard error.
+
         Examples:
           osiscope follow Samples/websocket-plain.pcapng --stream 0
+          osiscope follow Samples/http-keepalive.pcapng --stream 0 --raw --direction server -o responses.bin
           osiscope follow Samples/socketio-upgrade.pcapng --stream 1 --messages -Y 'websocket.from == "server"'
         """)
 
@@ -36,6 +45,15 @@ struct Follow: ParsableCommand {
     @Flag(name: .long, help: "Show the bytes as a hex dump.")
     var hex = false
 
+    @Flag(name: .long, help: "Write the stream's bytes exactly as sent, nothing escaped, to the file given with -o.")
+    var raw = false
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("With --raw: the file to write ('-' for a pipe).", valueName: "file"))
+    var outputFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --raw: only what this side sent (client or server).", valueName: "side"))
+    var direction: String?
+
     @OptionGroup var display: DisplayFilterOptions
     @OptionGroup var streams: StreamDecodingOptions
     @OptionGroup var output: OutputOptions
@@ -47,6 +65,10 @@ struct Follow: ParsableCommand {
         if (stream == nil) == (session == nil) { throw ValidationError("name what to follow: --stream N or --session SID") }
         if session != nil && hex { throw ValidationError("--session shows a session's messages; --hex applies to --stream") }
         if hex && messages { throw ValidationError("--hex shows bytes; --messages shows messages: choose one") }
+        if raw && (hex || messages || session != nil) { throw ValidationError("--raw writes one stream's bytes: not with --hex, --messages or --session") }
+        if raw && outputFile == nil { throw ValidationError("--raw needs -o FILE (or -o - for a pipe): raw bytes are not shown on a terminal") }
+        if !raw && (outputFile != nil || direction != nil) { throw ValidationError("-o and --direction go with --raw") }
+        if let direction, Direction(rawValue: direction) == nil { throw ValidationError("--direction is client or server, not '\(direction)'") }
     }
 
     func run() throws {
@@ -55,6 +77,7 @@ struct Follow: ParsableCommand {
             filter.map { $0.matches(MessageFields.gather(message, keys: $0.keys)) } ?? true
         }
         guard let stream else { return try followSession(session ?? "", matches: matches) }
+        if raw { return try writeRaw(stream) }
         let options = try streams.streamOptions()
         // The stream's bytes tell when it has ended (FIN both ways, or RST): reading stops there.
         let run = try CaptureRun(file: file, events: messages ? [.messages, .streamBytes] : .streamBytes, streams: options,
@@ -90,6 +113,37 @@ struct Follow: ParsableCommand {
         if !seen, filter == nil {
             printError("\(run.name): stream \(stream) has no \(messages ? "messages" : "payload") (see 'osiscope streams \(file)')")
         }
+    }
+
+    /// The stream's bytes, unescaped, into a file or a pipe; what was lost is counted, not invented.
+    private func writeRaw(_ stream: Int) throws {
+        if outputFile == "-" && isatty(STDOUT_FILENO) == 1 {
+            printError("--raw -o - writes raw bytes, which would drive this terminal: give a file, or pipe the output")
+            throw ExitStatus.usage
+        }
+        let run = try CaptureRun(file: file, events: .streamBytes, streams: try streams.streamOptions(), streamBytesOf: stream)
+        let out = try openOutput(outputFile ?? "-")
+        let side = direction.flatMap(Direction.init(rawValue:))
+        var written: Int64 = 0, lost: Int64 = 0
+        var finished: Set<Direction> = []
+        let damage = run.forEachEvent { event in
+            guard case .streamBytes(let number, let bytes) = event, number == stream else { return true }
+            switch bytes {
+            case .data(let chunk) where side == nil || chunk.direction == side:
+                out.write(bytes: chunk.bytes)
+                written += Int64(chunk.bytes.count)
+            case .gap(let gapDirection, _, let length) where side == nil || gapDirection == side:
+                lost += length
+            case .finished(let finishedDirection): finished.insert(finishedDirection)
+            case .reset: finished = Set(Direction.allCases)
+            default: break
+            }
+            return finished.count < 2
+        }
+        out.flush()
+        try run.finish(damage, output: out)
+        try run.checkStream(stream)
+        printError("\(run.name): stream \(stream): \(written) bytes written\(lost > 0 ? ", \(lost) bytes the capture lost left out" : "")")
     }
 
     /// Every message of one session in time order: the HTTP requests and WebSocket messages
