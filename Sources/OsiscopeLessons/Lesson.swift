@@ -40,6 +40,28 @@ public struct Lesson: Sendable, Equatable {
 
     /// The sample a question or view names when it names none: the lesson's first.
     public var defaultSample: String? { samples.first?.name }
+
+    /// The same lesson with every text a learner reads passed through `transform` (titles,
+    /// prose, questions, hints, explanations); commands and queries are left as they are.
+    public func mappingText(_ transform: (String) -> String) -> Lesson {
+        var lesson = self
+        lesson.title = transform(title)
+        for index in lesson.steps.indices {
+            lesson.steps[index].title = transform(steps[index].title)
+            lesson.steps[index].blocks = steps[index].blocks.map { block in
+                switch block {
+                case .prose(let text): return .prose(transform(text))
+                case .question(var question):
+                    question.ask = transform(question.ask)
+                    question.hints = question.hints.map(transform)
+                    question.explain = question.explain.map(transform)
+                    return .question(question)
+                case .view, .live: return block
+                }
+            }
+        }
+        return lesson
+    }
 }
 
 /// A question whose answer is computed from a sample, never typed into the lesson.

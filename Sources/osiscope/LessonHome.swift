@@ -1,5 +1,6 @@
 import Foundation
 import OsiscopeLessons
+import OsiscopeViews
 
 /// Where the lessons and their samples are: $OSISCOPE_HOME, then share/osiscope beside the
 /// installed binary (PREFIX/bin/osiscope -> PREFIX/share/osiscope), then the checkout the binary
@@ -40,7 +41,11 @@ struct LessonHome {
             let path = lessons.appendingPathComponent(name).path
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             do {
-                loaded.append(try LessonParser.parse(String(decoding: data, as: UTF8.self), file: path))
+                // A lesson file may come from anywhere: its text reaches the terminal escaped, line by line.
+                let lesson = try LessonParser.parse(String(decoding: data, as: UTF8.self), file: path)
+                loaded.append(lesson.mappingText { text in
+                    text.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalSafe.text(String($0)) }.joined(separator: "\n")
+                })
             } catch {
                 printError("\(path): \(error)")
                 throw ExitStatus.usage

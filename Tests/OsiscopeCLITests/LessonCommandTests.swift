@@ -110,4 +110,22 @@ import Testing
         let result = try CommandRunner.run(["lessons", "--json"], environment: ["OSISCOPE_HOME": home.path, "XDG_STATE_HOME": Self.state])
         #expect(try FilterCommandTests.objects(result.output).count == Self.numbers.count - 1)
     }
+
+    /// A lesson file is input like a capture: escape sequences and bidi controls in its prose,
+    /// step titles and questions are shown escaped, never sent to the terminal.
+    @Test func aLessonsTextCannotDriveTheTerminal() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("osiscope-home-\(UUID())")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("Lessons"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.copyItem(at: CommandRunner.root.appendingPathComponent("Samples"), to: home.appendingPathComponent("Samples"))
+        var text = try String(contentsOf: CommandRunner.root.appendingPathComponent("Lessons/01-osi-layers.md"), encoding: .utf8)
+        let heading = try #require(text.range(of: "\n## "))
+        text.insert(contentsOf: "\n## Step \u{1B}[2Jtitle\n\nProse \u{1B}]0;owned\u{07} with \u{202E}bidi.\n", at: heading.lowerBound)
+        try text.write(to: home.appendingPathComponent("Lessons/01-osi-layers.md"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["lesson", "1", "--plain"], environment: ["OSISCOPE_HOME": home.path, "XDG_STATE_HOME": Self.state])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("Step \\x1b[2Jtitle"), "\(result.output)")
+        #expect(result.output.contains("Prose \\x1b]0;owned\\x07 with \\u{202e}bidi."))
+        #expect(!result.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
+    }
 }
