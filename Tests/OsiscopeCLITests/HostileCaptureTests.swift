@@ -83,6 +83,8 @@ import Testing
         #expect(message["length"] as? Int == Int.max)
         #expect((message["data_base64"] as? String).flatMap { Data(base64Encoded: $0) }?.count == 2 << 20)
         #expect(message["complete"] as? Bool == false)
+        #expect((message["diagnostics"] as? [[String: Any]])?.compactMap { $0["message"] as? String }
+            == ["The stream ends \(Int.max - (2 << 20)) bytes before the end of this frame's payload."])
         let topBit = Self.webSocket("/chat", [[0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0] + data])
         #expect(try Self.packets(with: "websocket.length.msb_set", in: topBit) == [6])
     }

@@ -67,6 +67,17 @@ public struct WebSocketStreamDecoder {
         var output = assemble(parser.finish())
         output.messages += assembler.finish()
         output.diagnostics += assembler.takeDiagnostics()
+        // At the end of the capture no later packet can show a stream diagnostic: one about the
+        // last message's frames (the stream ending inside one) goes with that message.
+        if let last = output.messages.indices.last {
+            let frames = output.messages[last].frameRanges
+            func concernsLast(_ diagnostic: StreamDiagnostic) -> Bool {
+                guard let range = diagnostic.streamRange else { return false }
+                return frames.contains { $0.overlaps(range) || $0.lowerBound == range.lowerBound }
+            }
+            output.messages[last].diagnostics += output.diagnostics.filter(concernsLast)
+            output.diagnostics.removeAll(where: concernsLast)
+        }
         return output
     }
 
