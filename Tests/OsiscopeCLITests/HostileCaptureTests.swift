@@ -116,4 +116,26 @@ import Testing
         #expect(raised.map { $0["protocol"] as? String ?? "" } == ["http", "http", "websocket", "engine.io", "websocket", "engine.io", "socket.io"])
         #expect(raised.last?["event"] as? String == "big")
     }
+
+    /// permessage-deflate seen from the middle (the handshake and first message cut off with
+    /// editcap): each direction says once that compression is assumed, and every later message
+    /// inflates to what the full capture gives.
+    @Test func aCompressedCaptureThatStartsAfterTheHandshake() throws {
+        let sample = ConformanceCaptures.root.appendingPathComponent("Samples/websocket-deflate.pcap").path
+        let late = try CommandRunner.temporaryFile([]) + ".pcap"
+        defer { try? FileManager.default.removeItem(atPath: late) }
+        #expect(try ChildProcess.run("/usr/bin/editcap", ["-r", sample, late, "9-59"]).status == 0)
+        func texts(_ path: String) throws -> [(from: String, text: String, keys: [String])] {
+            try FilterCommandTests.objects(try CommandRunner.run(["messages", path, "--json", "--protocol", "websocket"]).output)
+                .filter { $0["compressed"] as? Bool == true }
+                .map { ($0["from"] as! String, ($0["text"] as? String) ?? ($0["data_base64"] as? String ?? ""),
+                        ($0["diagnostics"] as? [[String: Any]])?.compactMap { $0["key"] as? String } ?? []) }
+        }
+        let whole = try texts(sample), cut = try texts(late)
+        #expect(cut.map(\.text) == whole.suffix(cut.count).map(\.text))
+        #expect(cut.count == whole.count - 1)
+        // The first compressed message of each direction says it; no other message does.
+        let firsts = Set(["client", "server"].compactMap { side in cut.firstIndex { $0.from == side } })
+        #expect(cut.indices.map { firsts.contains($0) ? ["websocket.deflate.assumed"] : [] } == cut.map(\.keys))
+    }
 }

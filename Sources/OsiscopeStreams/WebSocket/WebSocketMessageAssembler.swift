@@ -32,6 +32,7 @@ public struct WebSocketMessageAssembler {
     /// no longer inflated (each message is bounded, this bounds the work of many of them).
     public var maxInflatedBytes = 1 << 30
     private var inflatedBytes = 0
+    private var saidDeflateAssumed = false
 
     private var inflater: Inflater?
     private var partial: Partial?
@@ -143,10 +144,13 @@ public struct WebSocketMessageAssembler {
                 messages.append(finishData(unfinished))
             }
             partial = Partial(opcode: frame.opcode, compressed: frame.rsv1 && deflateActive)
-            if frame.rsv1 && perMessageDeflate == nil && assumeDeflateOnRSV1 && !otherExtensions {
+            // Said once per direction: without the handshake the agreed parameters are unknown,
+            // and so is the window of what was sent before the capture began.
+            if frame.rsv1 && assumeDeflateOnRSV1 && !otherExtensions && !saidDeflateAssumed {
+                saidDeflateAssumed = true
                 partial?.diagnostics.append(StreamDiagnostic(
                     WebSocketDiagnostics.deflateAssumed,
-                    "RSV1 is set and no handshake was seen: inflating as permessage-deflate.",
+                    "RSV1 is set and no handshake was seen: inflating as permessage-deflate. Messages that refer to bytes sent before the capture began cannot be inflated; a message that starts a fresh block can.",
                     streamRange: frame.headerRange))
             }
         }
