@@ -22,7 +22,13 @@ public struct TreeRenderer: Sendable {
     }
 
     public func render(_ packet: DecodedPacket) -> String {
-        var text = ""
+        String(decoding: renderBytes(packet), as: UTF8.self)
+    }
+
+    /// The view as UTF-8: built as bytes, since a String costs hundreds of instructions per
+    /// append and a packet's tree is hundreds of appends.
+    public func renderBytes(_ packet: DecodedPacket) -> [UInt8] {
+        var text: [UInt8] = []
         text.reserveCapacity(4096)
         append(header(packet.packet), hanging: 2, into: &text)
         for comment in packet.packet.comments {
@@ -34,8 +40,8 @@ public struct TreeRenderer: Sendable {
     }
 
     /// A layer's heading, fields and problems; the datagram an ICMP error quotes goes under it.
-    func appendLayer(_ layer: Layer, indent: Int, quoted: Bool = false, packet: DecodedPacket, into text: inout String) {
-        append(String(repeating: " ", count: indent) + layerHeading(layer, quoted: quoted), hanging: indent + 2, into: &text)
+    func appendLayer(_ layer: Layer, indent: Int, quoted: Bool = false, packet: DecodedPacket, into text: inout [UInt8]) {
+        append(Self.spaces(indent) + layerHeading(layer, quoted: quoted), hanging: indent + 2, into: &text)
         // Bit pictures need the field's bytes, which are in the packet only for packet layers.
         let bytes = layer.source == nil ? packet.packet.data : []
         for field in layer.fields { appendField(field, indent: indent + 2, bytes: bytes, into: &text) }
@@ -46,15 +52,15 @@ public struct TreeRenderer: Sendable {
     }
 
     /// The line, wrapped to the width with its continuation `hanging` columns in.
-    func append(_ line: String, hanging: Int, into text: inout String) {
+    func append(_ line: String, hanging: Int, into text: inout [UInt8]) {
         guard let width else {
-            text += line
-            text += "\n"
+            text.add(line)
+            text.append(UInt8(ascii: "\n"))
             return
         }
         for part in LineFitting.wrap(line, width: width, indent: hanging) {
-            text += part
-            text += "\n"
+            text.add(part)
+            text.append(UInt8(ascii: "\n"))
         }
     }
 
@@ -79,10 +85,26 @@ public struct TreeRenderer: Sendable {
         return text + "  " + style.dim("[\(range)]")
     }
 
-    func appendField(_ field: Field, indent: Int, bytes: [UInt8], into text: inout String) {
-        let pad = String(repeating: " ", count: indent)
-        let bits = field.generated ? nil : FieldText.bitPattern(field, in: bytes)
-        append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field), hanging: indent + 4, into: &text)
+    func appendField(_ field: Field, indent: Int, bytes: [UInt8], into text: inout [UInt8]) {
+        let pad = Self.spaces(indent)
+        if width == nil {
+            // Into the page piece by piece: unwrapped (a pipe, a file), no line is built first.
+            text.add(pad)
+            if !field.generated {
+                let start = text.count
+                if style.enabled { text.add("\u{1B}[2m") }
+                if FieldText.appendBitPattern(field, in: bytes, to: &text) {
+                    if style.enabled { text.add("\u{1B}[0m") }
+                } else {
+                    text.removeLast(text.count - start)
+                }
+            }
+            FieldText.appendLine(field, to: &text)
+            text.append(UInt8(ascii: "\n"))
+        } else {
+            let bits = field.generated ? nil : FieldText.bitPattern(field, in: bytes)
+            append(pad + (bits.map { style.dim($0) } ?? "") + FieldText.line(field), hanging: indent + 4, into: &text)
+        }
         if explain {
             let place = field.generated ? "computed" : field.length == 1 ? "byte \(field.offset)"
                 : "bytes \(field.offset)–\(field.offset + field.length - 1)"
@@ -99,7 +121,14 @@ public struct TreeRenderer: Sendable {
         case .warning: style.color("! warning", .yellow)
         case .note: style.color("· note", .cyan)
         }
-        return String(repeating: " ", count: indent) + "\(mark) [\(diagnostic.key)] " + TerminalSafe.text(diagnostic.message)
+        return Self.spaces(indent) + "\(mark) [\(diagnostic.key)] " + TerminalSafe.text(diagnostic.message)
+    }
+
+    private static let spaceRuns = (0...48).map { String(repeating: " ", count: $0) }
+
+    /// Indentation, made once per depth rather than once per line.
+    static func spaces(_ count: Int) -> String {
+        count < spaceRuns.count ? spaceRuns[count] : String(repeating: " ", count: count)
     }
 
     /// "4–9, 12" for a sorted list of packet numbers.
@@ -127,4 +156,9 @@ public struct TreeRenderer: Sendable {
         let fraction = decimal.firstIndex(of: ".").map { String(decimal[$0...]) } ?? ""
         return "\(date) \(clock)\(fraction) UTC"
     }
+}
+
+extension [UInt8] {
+    /// A String's UTF-8 appended (one copy, no String growth).
+    mutating func add(_ string: String) { append(contentsOf: string.utf8) }
 }

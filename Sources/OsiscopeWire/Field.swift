@@ -1,5 +1,7 @@
 /// How a field's value is written for people and in JSON.
 public enum FieldFormat: Sendable, Equatable {
+    public var isHex: Bool { if case .hex = self { true } else { false } }
+
     /// A decimal number (a JSON number).
     case decimal
     /// A hexadecimal number with at least this many digits, e.g. "0x0012" (a JSON string).
