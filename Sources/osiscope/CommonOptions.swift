@@ -79,8 +79,10 @@ final class Output {
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }
 
-    /// Bytes as they are (`follow --raw`): never for a terminal.
+    /// Bytes as they are: UTF-8 a view built (the tree), or a stream's raw bytes (`follow --raw`,
+    /// never for a terminal).
     func write(bytes: some Collection<UInt8>) {
+        progress?.clear()
         buffer.append(contentsOf: bytes)
         if flushesEachWrite || buffer.count >= 1 << 16 { flush() }
     }

@@ -76,16 +76,18 @@ struct Inspect: ParsableCommand {
         let dump = HexDump(style: style, field: field)
         var shown = 0
         // Each packet is rendered on a decoding thread; this one only writes them in order.
-        let damage = run.forEach(prepare: { event -> (number: Int, text: String?)? in
+        let damage = run.forEach(prepare: { event -> (number: Int, text: [UInt8]?)? in
             guard case .packet(let packet) = event else { return nil }
             guard let decoded = choice.decodedIfShown(packet) else { return (packet.packet.number, nil) }
-            if json { return (packet.packet.number, PacketJSON.encode(decoded) + "\n") }
-            return (packet.packet.number, hex ? tree.render(decoded) + dump.render(decoded) : tree.render(decoded))
+            if json { return (packet.packet.number, Array((PacketJSON.encode(decoded) + "\n").utf8)) }
+            var text = tree.renderBytes(decoded)
+            if hex { text.append(contentsOf: dump.render(decoded).utf8) }
+            return (packet.packet.number, text)
         }) { packet in
             if choice.isPast(packet.number) { return false }
             guard let text = packet.text else { return true }
             if shown > 0 && !json { out.write("\n") }
-            out.write(text)
+            out.write(bytes: text)
             shown += 1
             return true
         }
