@@ -68,6 +68,33 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// An array of objects, each written by `object` into this same buffer (no String per object).
+    public mutating func addArray<Item>(_ name: String, _ items: some Sequence<Item>, object: (inout JSONWriter, Item) -> Void) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        for item in items {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            bytes.append(UInt8(ascii: "{"))
+            needsComma = false
+            object(&self, item)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// An object, written by `object` into this same buffer.
+    public mutating func addObject(_ name: String, _ object: (inout JSONWriter) -> Void) {
+        key(name)
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        object(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
     /// Inserts already-encoded JSON (an object or array built elsewhere).
     public mutating func addRaw(_ name: String, _ json: String) { key(name); raw(json) }
 

@@ -3,7 +3,12 @@ import OsiscopeWire
 /// The `inspect --json` contract: one object per packet (see DESIGN.md, "JSON Lines contract").
 public enum PacketJSON {
     public static func encode(_ packet: DecodedPacket) -> String {
-        var json = JSONWriter()
+        String(decoding: encodeBytes(packet), as: UTF8.self)
+    }
+
+    /// The object as UTF-8, written into one buffer: layers, fields and diagnostics included.
+    public static func encodeBytes(_ packet: DecodedPacket) -> [UInt8] {
+        var json = JSONWriter(reservingCapacity: 8192)
         let captured = packet.packet
         json.add("number", captured.number)
         json.add("timestamp", captured.timestamp.decimalString)
@@ -15,13 +20,12 @@ public enum PacketJSON {
         if !captured.comments.isEmpty {
             json.addArray("comments", captured.comments.map(JSONWriter.quoted))
         }
-        json.addArray("layers", packet.layers.map(layer))
-        json.addArray("diagnostics", packet.allDiagnostics.map(diagnostic))
-        return json.finished()
+        json.addArray("layers", packet.layers, object: write)
+        json.addArray("diagnostics", packet.allDiagnostics, object: write)
+        return json.finishedBytes()
     }
 
-    static func layer(_ layer: Layer) -> String {
-        var json = JSONWriter()
+    static func write(_ json: inout JSONWriter, _ layer: Layer) {
         json.add("osi", layer.osi.rawValue)
         json.add("protocol", layer.protocolKey)
         json.add("name", layer.title)
@@ -29,26 +33,24 @@ public enum PacketJSON {
         json.add("length", layer.length)
         json.add("summary", LayerSummary.text(layer))
         if let source = layer.source, case .tcpStream(let stream, let direction) = source.kind {
-            var reassembled = JSONWriter()
-            reassembled.add("stream", stream)
-            reassembled.add("direction", direction.rawValue)
-            reassembled.addArray("packets", numbers: source.packets)
-            json.addRaw("reassembled", reassembled.finished())
+            json.addObject("reassembled") { reassembled in
+                reassembled.add("stream", stream)
+                reassembled.add("direction", direction.rawValue)
+                reassembled.addArray("packets", numbers: source.packets)
+            }
         } else if let source = layer.source {
             // A layer inside another message's bytes (an Engine.IO packet in a polling body):
             // offsets count in that source.
-            var within = JSONWriter()
-            within.add("kind", Self.token(of: source.kind))
-            within.addArray("packets", numbers: source.packets)
-            json.addRaw("source", within.finished())
+            json.addObject("source") { within in
+                within.add("kind", Self.token(of: source.kind))
+                within.addArray("packets", numbers: source.packets)
+            }
         }
-        json.addArray("fields", layer.fields.flatMap(\.flattened).map(field))
-        if !layer.quoted.isEmpty { json.addArray("quoted", layer.quoted.map(Self.layer)) }
-        return json.finished()
+        json.addArray("fields", layer.fields.flatMap(\.flattened), object: write)
+        if !layer.quoted.isEmpty { json.addArray("quoted", layer.quoted, object: write) }
     }
 
-    static func field(_ field: Field) -> String {
-        var json = JSONWriter()
+    static func write(_ json: inout JSONWriter, _ field: Field) {
         json.add("name", field.key)
         json.add("label", field.label)
         var note = field.note
@@ -76,17 +78,14 @@ public enum PacketJSON {
         if let mask = field.descriptor.mask { json.add("mask", "0x" + String(mask, radix: 16)) }
         if field.generated { json.add("generated", true) }
         if let note { json.add("note", note) }
-        return json.finished()
     }
 
-    static func diagnostic(_ diagnostic: Diagnostic) -> String {
-        var json = JSONWriter()
+    static func write(_ json: inout JSONWriter, _ diagnostic: Diagnostic) {
         json.add("severity", diagnostic.severity.rawValue)
         json.add("key", diagnostic.key)
         json.add("message", diagnostic.message)
         if let offset = diagnostic.offset { json.add("offset", offset) }
         if let length = diagnostic.length { json.add("length", length) }
-        return json.finished()
     }
 
     /// Stable names of byte sources for scripts ("engine_io_packet"), as the tree's are for people.

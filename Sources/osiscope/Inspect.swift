@@ -79,7 +79,11 @@ struct Inspect: ParsableCommand {
         let damage = run.forEach(prepare: { event -> (number: Int, text: [UInt8]?)? in
             guard case .packet(let packet) = event else { return nil }
             guard let decoded = choice.decodedIfShown(packet) else { return (packet.packet.number, nil) }
-            if json { return (packet.packet.number, Array((PacketJSON.encode(decoded) + "\n").utf8)) }
+            if json {
+                var line = PacketJSON.encodeBytes(decoded)
+                line.append(UInt8(ascii: "\n"))
+                return (packet.packet.number, line)
+            }
             var text = tree.renderBytes(decoded)
             if hex { text.append(contentsOf: dump.render(decoded).utf8) }
             return (packet.packet.number, text)
