@@ -157,8 +157,3 @@ public struct TreeRenderer: Sendable {
         return "\(date) \(clock)\(fraction) UTC"
     }
 }
-
-extension [UInt8] {
-    /// A String's UTF-8 appended (one copy, no String growth).
-    mutating func add(_ string: String) { append(contentsOf: string.utf8) }
-}

@@ -24,7 +24,7 @@ struct Follow: ParsableCommand {
 
         Examples:
           osiscope follow Samples/websocket-plain.pcapng --stream 0
-          osiscope follow Samples/http-keepalive.pcapng --stream 0 --raw --direction server -o responses.bin
+          osiscope follow Samples/http-keepalive.pcap --stream 0 --raw --direction server -o responses.bin
           osiscope follow Samples/socketio-upgrade.pcapng --stream 1 --messages -Y 'websocket.from == "server"'
         """)
 
@@ -48,7 +48,7 @@ struct Follow: ParsableCommand {
     @Flag(name: .long, help: "Write the stream's bytes exactly as sent, nothing escaped, to the file given with -o.")
     var raw = false
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("With --raw: the file to write ('-' for a pipe).", valueName: "file"))
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("With --raw: the file to write ('-' for a pipe).", valueName: "file"))
     var outputFile: String?
 
     @Option(name: .long, help: ArgumentHelp("With --raw: only what this side sent (client or server).", valueName: "side"))
