@@ -24,6 +24,12 @@ import Testing
         return false
     }
 
+    /// A shell command that appends the last exit status and the terminal's mode (icanon and
+    /// echo must be back on) to `path`.
+    static func noteExit(to path: String) -> String {
+        "echo \"exit $? $(stty -a | grep -o -- '-\\?icanon') $(stty -a | grep -o -- ' -\\?echo ' | head -1)\" >> '\(path)'"
+    }
+
     static func keys(_ session: String, _ keys: String...) throws {
         _ = try tmux(["send-keys", "-t", session] + keys)
     }
@@ -37,7 +43,7 @@ import Testing
         let ended = folder.appendingPathComponent("ended").path
         // After each run, the terminal's mode is written down: it must be cooked again.
         let command = "cd '\(CommandRunner.root.path)' && for run in 1 2; do XDG_STATE_HOME='\(folder.path)' '\(CommandRunner.binary.path)' lesson 1; "
-            + "echo \"exit $? $(stty -a | grep -o -- '-\\?icanon') $(stty -a | grep -o -- ' -\\?echo ' | head -1)\" >> '\(ended)'; done; sleep 30"
+            + Self.noteExit(to: ended) + "; done; sleep 30"
         _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
         defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
 
@@ -88,7 +94,7 @@ import Testing
         let session = "osiscope-kill-\(getpid())"
         let ended = folder.appendingPathComponent("ended").path
         let command = "cd '\(CommandRunner.root.path)' && for signal in TERM HUP; do XDG_STATE_HOME='\(folder.path)' python3 -c '\(Self.blockingSignals)' '\(CommandRunner.binary.path)' lesson 2; "
-            + "echo \"exit $? $(stty -a | grep -o -- '-\\?icanon') $(stty -a | grep -o -- ' -\\?echo ' | head -1)\" >> '\(ended)'; done; sleep 30"
+            + Self.noteExit(to: ended) + "; done; sleep 30"
         _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
         defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
         for (index, signal) in ["TERM", "HUP"].enumerated() {
